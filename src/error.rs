@@ -1,0 +1,108 @@
+//! Error types, one per stage: loading inputs and writing outputs.
+
+use std::path::PathBuf;
+
+/// An input file could not be read or holds a value maillage cannot use.
+///
+/// Every variant names the file; row-level variants also name the line (1 = header),
+/// the field, the value found and what was expected, so the user can fix the file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file could not be opened or read. Check the path and permissions.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// File concerned.
+        path: PathBuf,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+    /// The file is empty. Check that it was fully written.
+    #[error("{path}: the file is empty; expected a header row with the columns {expected}")]
+    Empty {
+        /// File concerned.
+        path: PathBuf,
+        /// Columns expected in the header.
+        expected: String,
+    },
+    /// A required column is absent from the header. Check the header row and the delimiter (a comma).
+    #[error("{path}:1: missing column `{column}`; the header has: {found}")]
+    MissingColumn {
+        /// File concerned.
+        path: PathBuf,
+        /// Column that is required.
+        column: String,
+        /// Header as read.
+        found: String,
+    },
+    /// A column appears twice in the header.
+    #[error("{path}:1: column `{column}` appears more than once in the header")]
+    DuplicateColumn {
+        /// File concerned.
+        path: PathBuf,
+        /// Repeated column.
+        column: String,
+    },
+    /// A row is not valid CSV (wrong field count, bad quoting, invalid UTF-8, line too long).
+    #[error("{path}:{line}: malformed row: {message}")]
+    Malformed {
+        /// File concerned.
+        path: PathBuf,
+        /// Line number (1 = header).
+        line: u64,
+        /// What the CSV reader reported.
+        message: String,
+    },
+    /// A field holds a value that is not what was expected.
+    #[error("{path}:{line}: field `{field}` = {value:?}: expected {expected}")]
+    Field {
+        /// File concerned.
+        path: PathBuf,
+        /// Line number (1 = header).
+        line: u64,
+        /// Column name.
+        field: String,
+        /// Value found.
+        value: String,
+        /// What the value should look like.
+        expected: String,
+    },
+    /// A key that must be unique appears again.
+    #[error("{path}:{line}: field `{field}` = {value:?} is a duplicate (first seen on line {first_line}); expected each value once")]
+    Duplicate {
+        /// File concerned.
+        path: PathBuf,
+        /// Line of the repetition.
+        line: u64,
+        /// Column name.
+        field: String,
+        /// Repeated value.
+        value: String,
+        /// Line where it first appeared.
+        first_line: u64,
+    },
+    /// A GeoJSON file could not be parsed or a feature is not what was expected.
+    #[error("{path}: feature {feature}: {message}")]
+    Feature {
+        /// File concerned.
+        path: PathBuf,
+        /// Feature index (0-based) or identifier.
+        feature: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// An output could not be written. The previous file, if any, is left intact.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WriteError {
+    /// Creating, writing or renaming the file failed. Check the directory exists and is writable.
+    #[error("{path}: cannot write: {source}")]
+    Io {
+        /// Destination file.
+        path: PathBuf,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,42 @@
+//! # maillage
+//!
+//! Plans where France places its conseillers numériques: which host sites should receive
+//! the posts so that the largest number of digitally excluded people can reach an advisor
+//! within a travel bound.
+//!
+//! ```text
+//! data/*.csv ─► load::Dataset ─► need::score_need ─► NeedScores
+//!                    │
+//!                    └─► spatial::SiteIndex ─► spatial::build_reach(TravelTime) ─► Reach
+//!                                                   ─► optimiser ─► report::{csv, geojson, summary}
+//! ```
+//!
+//! The middle of the pipeline is pure: it takes slices and returns values. Files are read in
+//! [`load`] and written in [`report`], always atomically.
+//!
+//! ```no_run
+//! use maillage::{DataFiles, Dataset, NeedModel, score_need};
+//! let data = Dataset::load(&DataFiles::embedded())?;
+//! let need = score_need(&data.units, &NeedModel::default(), None);
+//! println!("{} units, {:.0} excluded people", data.units.len(), need.total());
+//! # Ok::<(), maillage::LoadError>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod candidates;
+mod error;
+pub mod load;
+mod model;
+mod need;
+pub mod report;
+pub mod spatial;
+
+pub use candidates::{CandidatesReport, MERGE_RADIUS_M, build_candidates};
+pub use error::{LoadError, WriteError};
+pub use load::{DataFiles, Dataset, UnitsReport};
+pub use model::{
+    CODE_EXPECTED, Candidate, CandidateIdx, CommuneCode, DemandUnit, InvalidLonLat, LonLat, SiteKind, UnitIdx, Zone,
+};
+pub use need::{NeedModel, NeedScores, NeedSource, UnitNeed, score_need};

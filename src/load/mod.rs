@@ -1,0 +1,118 @@
+//! Input boundary: reads and validates the data directory into a [`Dataset`].
+
+mod need_file;
+mod od_matrix;
+mod sites;
+mod table;
+mod units;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use need_file::{MAX_UNIT_NEED, load_need_file};
+pub use od_matrix::{MAX_MINUTES, load_od_matrix};
+pub use sites::{ArrondissementShapes, SiteRecord};
+pub use units::UnitsReport;
+pub(crate) use table::Table;
+
+use crate::LoadError;
+use crate::candidates::{CandidatesReport, build_candidates};
+use crate::model::{Candidate, CommuneCode, DemandUnit, UnitIdx};
+
+/// The files of a data directory, by role.
+#[derive(Debug, Clone)]
+pub struct DataFiles {
+    /// Directory holding the files.
+    pub dir: PathBuf,
+}
+
+impl DataFiles {
+    /// The data directory shipped with the crate (`data/` next to `Cargo.toml`).
+    #[must_use]
+    pub fn embedded() -> Self {
+        Self { dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("data") }
+    }
+
+    /// Path of a file of the directory.
+    #[must_use]
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+}
+
+/// Demand units and candidate hosts, validated and indexed by code.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// Demand units: metro and DROM communes, Paris/Lyon/Marseille split into arrondissements.
+    pub units: Vec<DemandUnit>,
+    /// Candidate hosts: deduplicated existing sites, then one town hall per unit.
+    pub candidates: Vec<Candidate>,
+    /// What loading the units left out or filled in.
+    pub units_report: UnitsReport,
+    /// What happened to the site records.
+    pub candidates_report: CandidatesReport,
+    by_code: HashMap<CommuneCode, UnitIdx>,
+    cities: HashMap<CommuneCode, Vec<UnitIdx>>,
+}
+
+impl Dataset {
+    /// Loads `communes.csv`, `ifn_communes.csv`, `ifn_iris.csv.gz`, `plm_arrondissements.csv`,
+    /// `plm_arrondissements.geojson` and `inclusion_sites.csv` from `files.dir`.
+    ///
+    /// # Errors
+    /// The first file, line and field that does not hold what is expected.
+    pub fn load(files: &DataFiles) -> Result<Self, LoadError> {
+        let (units, units_report) = units::load_units(
+            &files.file("communes.csv"),
+            &files.file("ifn_communes.csv"),
+            &files.file("ifn_iris.csv.gz"),
+            &files.file("plm_arrondissements.csv"),
+        )?;
+        let shapes = sites::load_arrondissement_shapes(&files.file("plm_arrondissements.geojson"))?;
+        let records = sites::load_sites(&files.file("inclusion_sites.csv"))?;
+        let (candidates, candidates_report) = build_candidates(&units, &records, &shapes);
+        Ok(Self::from_parts(units, candidates, units_report, candidates_report))
+    }
+
+    /// Assembles a dataset from units and candidates already built (tests, synthetic instances).
+    #[must_use]
+    pub fn from_parts(
+        units: Vec<DemandUnit>,
+        candidates: Vec<Candidate>,
+        units_report: UnitsReport,
+        candidates_report: CandidatesReport,
+    ) -> Self {
+        let by_code = units.iter().enumerate().map(|(i, u)| (u.code.clone(), UnitIdx(i as u32))).collect();
+        let mut cities: HashMap<CommuneCode, Vec<UnitIdx>> = HashMap::new();
+        for (i, u) in units.iter().enumerate() {
+            if let Some(city) = &u.city {
+                cities.entry(city.clone()).or_default().push(UnitIdx(i as u32));
+            }
+        }
+        Self { units, candidates, units_report, candidates_report, by_code, cities }
+    }
+
+    /// The unit with this INSEE code.
+    #[must_use]
+    pub fn unit_by_code(&self, code: &CommuneCode) -> Option<UnitIdx> {
+        self.by_code.get(code).copied()
+    }
+
+    /// The arrondissement units of a split city (75056, 69123, 13055), empty otherwise.
+    #[must_use]
+    pub fn arrondissements_of(&self, city: &CommuneCode) -> &[UnitIdx] {
+        self.cities.get(city).map_or(&[], Vec::as_slice)
+    }
+
+    /// Looks up a code read at `row`, with a hint when a split city is given instead of its arrondissements.
+    pub(crate) fn resolve_code(&self, row: &table::Row<'_>, field: &str) -> Result<UnitIdx, LoadError> {
+        let code = row.code(field)?;
+        self.unit_by_code(&code).ok_or_else(|| {
+            if self.arrondissements_of(&code).is_empty() {
+                row.error(field, "the code of a metro or DROM demand unit (see `maillage need`)")
+            } else {
+                row.error(field, "an arrondissement code (75101…, 69381…, 13201…): Paris, Lyon and Marseille are split")
+            }
+        })
+    }
+}

@@ -1,0 +1,99 @@
+//! Distances in metres: great-circle on the sphere, Lambert-93 for planar work, and 3-D
+//! unit-sphere coordinates for the R-tree. Never raw degrees.
+
+use geo::{Distance, Haversine, Point};
+
+use crate::model::LonLat;
+
+/// Mean Earth radius in metres (IUGG), the radius geo's `Haversine` uses.
+pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// Great-circle distance between two points, in metres.
+#[must_use]
+pub fn great_circle_m(a: LonLat, b: LonLat) -> f64 {
+    Haversine.distance(Point::new(a.lon(), a.lat()), Point::new(b.lon(), b.lat()))
+}
+
+/// Cartesian coordinates on a sphere of radius [`EARTH_RADIUS_M`], in metres.
+///
+/// The straight-line (chord) distance between two such points grows monotonically with the
+/// great-circle distance, so an R-tree over them answers radius queries exactly.
+#[must_use]
+pub fn to_sphere_xyz(p: LonLat) -> [f64; 3] {
+    let (lat, lon) = (p.lat().to_radians(), p.lon().to_radians());
+    [
+        EARTH_RADIUS_M * lat.cos() * lon.cos(),
+        EARTH_RADIUS_M * lat.cos() * lon.sin(),
+        EARTH_RADIUS_M * lat.sin(),
+    ]
+}
+
+/// Chord length, in metres, of a great-circle arc of `arc_m` metres.
+#[must_use]
+pub fn chord_m(arc_m: f64) -> f64 {
+    let half_angle = (arc_m / EARTH_RADIUS_M / 2.0).min(std::f64::consts::FRAC_PI_2);
+    2.0 * EARTH_RADIUS_M * half_angle.sin()
+}
+
+/// Projects a WGS84 point to Lambert-93 (EPSG:2154), returning (easting, northing) in metres.
+///
+/// Lambert conformal conic with two standard parallels (49°, 44°) on the GRS80 ellipsoid
+/// (Snyder, *Map Projections: A Working Manual*, 1987, eq. 15-1 to 15-9). Only meaningful for
+/// mainland France and Corsica; the DROM are handled on the sphere.
+#[must_use]
+pub fn lambert93(p: LonLat) -> (f64, f64) {
+    const A: f64 = 6_378_137.0;
+    const INV_F: f64 = 298.257_222_101;
+    let f = 1.0 / INV_F;
+    let e = (f * (2.0 - f)).sqrt();
+    let m = |phi: f64| phi.cos() / (1.0 - (e * phi.sin()).powi(2)).sqrt();
+    let t = |phi: f64| {
+        let es = e * phi.sin();
+        (std::f64::consts::FRAC_PI_4 - phi / 2.0).tan() / ((1.0 - es) / (1.0 + es)).powf(e / 2.0)
+    };
+    let (phi1, phi2, phi0) = (49f64.to_radians(), 44f64.to_radians(), 46.5f64.to_radians());
+    let lambda0 = 3f64.to_radians();
+    let n = (m(phi1).ln() - m(phi2).ln()) / (t(phi1).ln() - t(phi2).ln());
+    let big_f = m(phi1) / (n * t(phi1).powf(n));
+    let rho = |phi: f64| A * big_f * t(phi).powf(n);
+    let theta = n * (p.lon().to_radians() - lambda0);
+    let r = rho(p.lat().to_radians());
+    (700_000.0 + r * theta.sin(), 6_600_000.0 + rho(phi0) - r * theta.cos())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ll(lon: f64, lat: f64) -> LonLat {
+        LonLat::new(lon, lat).unwrap()
+    }
+
+    #[test]
+    fn lambert93_matches_proj_reference_points() {
+        // Reference values from PROJ 9 (pyproj 3.7 `Transformer.from_crs(4326, 2154, always_xy=True)`):
+        // the origin, Paris, Marseille, Ajaccio, Dunkerque.
+        let cases = [
+            ((3.0, 46.5), (700_000.0, 6_600_000.0)),
+            ((2.35222, 48.85661), (652_470.499, 6_862_036.359)),
+            ((5.36978, 43.29648), (892_388.665, 6_247_032.986)),
+            ((8.73812, 41.91920), (1_176_627.761, 6_108_270.386)),
+            ((2.37767, 51.03438), (656_248.662, 7_104_470.212)),
+        ];
+        for ((lon, lat), (x, y)) in cases {
+            let (px, py) = lambert93(ll(lon, lat));
+            assert!((px - x).abs() < 0.05 && (py - y).abs() < 0.05, "{lon},{lat}: got {px},{py}");
+        }
+    }
+
+    #[test]
+    fn chord_is_monotone_and_matches_small_arcs() {
+        assert!((chord_m(1000.0) - 1000.0).abs() < 1e-6);
+        assert!(chord_m(30_000.0) < 30_000.0 && chord_m(30_000.0) > 29_999.0);
+        let a = ll(2.0, 48.0);
+        let b = ll(2.3, 48.2);
+        let (pa, pb) = (to_sphere_xyz(a), to_sphere_xyz(b));
+        let chord = ((pa[0] - pb[0]).powi(2) + (pa[1] - pb[1]).powi(2) + (pa[2] - pb[2]).powi(2)).sqrt();
+        assert!((chord - chord_m(great_circle_m(a, b))).abs() < 1e-3);
+    }
+}

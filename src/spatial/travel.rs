@@ -1,0 +1,176 @@
+//! Travel time between a demand unit and a candidate: the `TravelTime` seam, the default
+//! crow-flies model and an imported matrix.
+
+use std::collections::HashMap;
+
+use crate::model::{LonLat, UnitIdx};
+
+use super::great_circle_m;
+
+/// One end of a trip: the unit it belongs to, its position and the unit's density.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Place {
+    /// Demand unit (commune) the place lies in.
+    pub unit: UnitIdx,
+    /// Position.
+    pub point: LonLat,
+    /// Density of the unit, inhabitants per km².
+    pub density_km2: f64,
+}
+
+/// Minutes from a demand point to a site.
+pub trait TravelTime: Sync {
+    /// Travel time in minutes, or `None` if the model knows no route.
+    fn minutes(&self, from: &Place, to: &Place) -> Option<f32>;
+
+    /// Crow-fly radius in metres around the origin that holds every place reachable within
+    /// `bound_minutes`: the spatial index searches this far, then calls [`Self::minutes`].
+    fn search_radius_m(&self, bound_minutes: f64) -> f64;
+}
+
+/// A speed that applies up to a density.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpeedBand {
+    /// Upper density of the band, inhabitants per km² (inclusive).
+    pub max_density_km2: f64,
+    /// Average door-to-door speed, km/h.
+    pub speed_kmh: f64,
+}
+
+/// Default model: great-circle distance × a detour factor, at a speed that depends on density.
+///
+/// The trip is taken half at the origin's speed and half at the destination's, so times are
+/// symmetric. Two places in the same unit are always reachable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrowFlies {
+    /// Road distance / great-circle distance.
+    pub detour: f64,
+    /// Speed bands by increasing density; the last band applies above its bound too.
+    pub speeds: Vec<SpeedBand>,
+}
+
+impl Default for CrowFlies {
+    /// Detour 1.3 (DOMAIN.md); 60 km/h up to 100 inhabitants/km², 45 up to 1,000, 30 up to
+    /// 5,000 and 20 km/h in the densest cities.
+    fn default() -> Self {
+        let band = |max_density_km2, speed_kmh| SpeedBand { max_density_km2, speed_kmh };
+        Self { detour: 1.3, speeds: vec![band(100.0, 60.0), band(1000.0, 45.0), band(5000.0, 30.0), band(f64::INFINITY, 20.0)] }
+    }
+}
+
+impl CrowFlies {
+    /// Speed for a density, km/h.
+    #[must_use]
+    pub fn speed_kmh(&self, density_km2: f64) -> f64 {
+        self.speeds
+            .iter()
+            .find(|b| density_km2 <= b.max_density_km2)
+            .or(self.speeds.last())
+            .map_or(1.0, |b| b.speed_kmh)
+    }
+
+    fn max_speed_kmh(&self) -> f64 {
+        self.speeds.iter().map(|b| b.speed_kmh).fold(0.0, f64::max)
+    }
+}
+
+impl TravelTime for CrowFlies {
+    fn minutes(&self, from: &Place, to: &Place) -> Option<f32> {
+        let road_km = great_circle_m(from.point, to.point) / 1000.0 * self.detour;
+        let hours = road_km * (0.5 / self.speed_kmh(from.density_km2) + 0.5 / self.speed_kmh(to.density_km2));
+        Some((hours * 60.0) as f32)
+    }
+
+    fn search_radius_m(&self, bound_minutes: f64) -> f64 {
+        // At the fastest speed, `bound` minutes cover this much road, hence this much crow-fly.
+        self.max_speed_kmh() * 1000.0 * bound_minutes / 60.0 / self.detour
+    }
+}
+
+/// Imported travel times between demand units (commune to commune), as produced by a routing
+/// engine. Pairs absent from the matrix are unreachable, except within one unit (0 minutes).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TravelMatrix {
+    minutes: HashMap<(UnitIdx, UnitIdx), f32>,
+    /// For each entry, crow-fly metres from the origin unit's point to the farthest candidate
+    /// of the destination unit, with the entry's minutes.
+    reach_m: Vec<(f32, f64)>,
+}
+
+impl TravelMatrix {
+    /// Builds a matrix from entries `(origin, destination, minutes, reach_m)`.
+    #[must_use]
+    pub fn new(entries: impl IntoIterator<Item = (UnitIdx, UnitIdx, f32, f64)>) -> Self {
+        let mut m = Self::default();
+        for (o, d, t, r) in entries {
+            m.minutes.insert((o, d), t);
+            m.reach_m.push((t, r));
+        }
+        m
+    }
+
+    /// Number of origin–destination pairs.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.minutes.len()
+    }
+
+    /// Whether the matrix has no pair.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.minutes.is_empty()
+    }
+}
+
+impl TravelTime for TravelMatrix {
+    fn minutes(&self, from: &Place, to: &Place) -> Option<f32> {
+        self.minutes.get(&(from.unit, to.unit)).copied().or((from.unit == to.unit).then_some(0.0))
+    }
+
+    fn search_radius_m(&self, bound_minutes: f64) -> f64 {
+        self.reach_m.iter().filter(|(t, _)| f64::from(*t) <= bound_minutes).map(|(_, r)| *r).fold(0.0, f64::max) + 1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(unit: u32, lon: f64, lat: f64, density_km2: f64) -> Place {
+        Place { unit: UnitIdx(unit), point: LonLat::new(lon, lat).unwrap(), density_km2 }
+    }
+
+    #[test]
+    fn crow_flies_applies_detour_and_density_speeds() {
+        let model = CrowFlies::default();
+        let a = place(0, 2.0, 48.0, 50.0);
+        let b = place(1, 2.0, 48.1, 50.0);
+        let km = great_circle_m(a.point, b.point) / 1000.0;
+        // Rural both ends: 60 km/h.
+        let t = f64::from(model.minutes(&a, &b).unwrap());
+        assert!((t - km * 1.3 / 60.0 * 60.0).abs() < 1e-3, "{t}");
+        // One end in a dense city (20 km/h): half the trip at each speed.
+        let c = place(2, 2.0, 48.1, 20_000.0);
+        let t = f64::from(model.minutes(&a, &c).unwrap());
+        assert!((t - km * 1.3 * (0.5 / 60.0 + 0.5 / 20.0) * 60.0).abs() < 1e-3, "{t}");
+        assert_eq!(model.minutes(&a, &c), model.minutes(&c, &a));
+    }
+
+    #[test]
+    fn search_radius_covers_the_fastest_trip() {
+        let model = CrowFlies::default();
+        // 30 minutes at 60 km/h is 30 km of road, 23.08 km crow-fly with a 1.3 detour.
+        assert!((model.search_radius_m(30.0) - 30_000.0 / 1.3).abs() < 1e-6);
+    }
+
+    #[test]
+    fn matrix_knows_only_its_pairs_and_same_unit() {
+        let m = TravelMatrix::new([(UnitIdx(0), UnitIdx(1), 12.5, 9_000.0), (UnitIdx(1), UnitIdx(0), 40.0, 30_000.0)]);
+        let (a, b, c) = (place(0, 2.0, 48.0, 1.0), place(1, 2.1, 48.0, 1.0), place(2, 2.2, 48.0, 1.0));
+        assert_eq!(m.minutes(&a, &b), Some(12.5));
+        assert_eq!(m.minutes(&b, &a), Some(40.0));
+        assert_eq!(m.minutes(&a, &c), None);
+        assert_eq!(m.minutes(&c, &c), Some(0.0));
+        assert!((m.search_radius_m(30.0) - 9_001.0).abs() < 1e-9);
+    }
+}
