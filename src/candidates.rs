@@ -74,8 +74,13 @@ pub fn build_candidates(
             continue;
         };
         let xyz = to_sphere_xyz(point);
-        if let Some(near) = kept.nearest_neighbor(xyz).filter(|n| squared(n.geom(), &xyz) <= merge_chord2) {
-            candidates[near.data].source_ids.push(site.source_id.clone());
+        let near = kept
+            .locate_within_distance(xyz, merge_chord2)
+            .map(|n| (great_circle_m(point, candidates[n.data].point), n.data))
+            .filter(|(d, _)| *d <= MERGE_RADIUS_M)
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        if let Some((_, near)) = near {
+            candidates[near].source_ids.push(site.source_id.clone());
             report.sites_merged += 1;
             continue;
         }
@@ -102,8 +107,4 @@ pub fn build_candidates(
     }
     report.mairies = units.len();
     (candidates, report)
-}
-
-fn squared(a: &[f64; 3], b: &[f64; 3]) -> f64 {
-    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use maillage::spatial::SpeedBand;
 
 /// Plan where France places its conseillers numériques.
 ///
@@ -12,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "maillage", version)]
 pub struct Cli {
-    /// Data directory holding communes.csv, ifn_communes.csv, inclusion_sites.csv… (default:
+    /// Data directory holding communes.csv, `ifn_communes.csv`, `inclusion_sites.csv`… (default:
     /// the embedded national data, data/ next to the crate).
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
@@ -31,16 +32,55 @@ pub struct Cli {
 pub enum Command {
     /// Write the need table: excluded people per commune (or arrondissement), with a summary.
     ///
-    /// Need = 0.82 × population × rate × competences_numeriques_scolaires / 100, with rate
+    /// Need = 0.82 × population × rate × `competences_numeriques_scolaires` / 100, with rate
     /// 15.4% in metropolitan France and 20% in the DROM (INSEE Première 1953), unless --need
     /// gives your own estimates.
     Need(NeedArgs),
+
+    /// Write every demand unit → candidate pair within the travel bound, with minutes.
+    ///
+    /// Candidates are the existing inclusion sites (merged within 50 m) and every unit's
+    /// town hall. Travel is the crow-flies model unless --od imports a matrix.
+    Reach(ReachArgs),
+}
+
+/// Options of `maillage reach`.
+#[derive(Debug, Args)]
+pub struct ReachArgs {
+    /// Output CSV (`insee,candidate,kind,candidate_insee,minutes`), written atomically.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+
+    #[command(flatten)]
+    pub travel: TravelOptions,
+}
+
+/// Travel-model options shared by every command that needs reach.
+#[derive(Debug, Args)]
+pub struct TravelOptions {
+    /// Travel bound in minutes: a site farther than this does not serve a unit.
+    #[arg(long, value_name = "MINUTES", default_value_t = 30.0, value_parser = minutes)]
+    pub bound: f64,
+
+    /// Imported travel-time matrix: CSV origin,destination,minutes between INSEE codes (as
+    /// produced by OSRM or Valhalla). Replaces the crow-flies model; absent pairs are unreachable.
+    #[arg(long, value_name = "FILE")]
+    pub od: Option<PathBuf>,
+
+    /// Crow-flies model: road distance / great-circle distance.
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.3, value_parser = detour)]
+    pub detour: f64,
+
+    /// Crow-flies model: speeds by density, as `MAX_DENSITY:KMH` pairs by increasing density
+    /// (inhabitants/km², km/h); the last band applies above its bound too.
+    #[arg(long, value_name = "BANDS", default_value = "100:60,1000:45,5000:30,inf:20", value_parser = speed_bands)]
+    pub speeds: SpeedBands,
 }
 
 /// Options of `maillage need`.
 #[derive(Debug, Args)]
 pub struct NeedArgs {
-    /// Output CSV (insee,nom,dep,reg,zone,epci_siren,population,need,…), written atomically.
+    /// Output CSV (`insee,nom,dep,reg,zone,epci_siren,population,need`,…), written atomically.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
 
@@ -70,4 +110,38 @@ fn percent(s: &str) -> Result<f64, String> {
         Ok(v) if v.is_finite() && (0.0..=100.0).contains(&v) => Ok(v),
         _ => Err(format!("expected a percentage between 0 and 100, got {s:?}")),
     }
+}
+
+/// Parsed `--speeds` value (a newtype so clap takes it as one value, not a list).
+#[derive(Debug, Clone)]
+pub struct SpeedBands(pub Vec<SpeedBand>);
+
+fn minutes(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 1440.0 => Ok(v),
+        _ => Err(format!("expected a number of minutes in (0, 1440], got {s:?}")),
+    }
+}
+
+fn detour(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (1.0..=5.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a detour factor between 1 and 5, got {s:?}")),
+    }
+}
+
+fn speed_bands(s: &str) -> Result<SpeedBands, String> {
+    let expected = "expected MAX_DENSITY:KMH pairs such as 100:60,1000:45,inf:20 (increasing densities, speeds in (0, 200])";
+    let mut bands: Vec<SpeedBand> = Vec::new();
+    for part in s.split(',') {
+        let (d, v) = part.split_once(':').ok_or_else(|| format!("{expected}, got {part:?}"))?;
+        let max_density_km2 = if d.trim() == "inf" { f64::INFINITY } else { d.trim().parse().map_err(|_| format!("{expected}, got {d:?}"))? };
+        let speed_kmh: f64 = v.trim().parse().map_err(|_| format!("{expected}, got {v:?}"))?;
+        let increasing = bands.last().is_none_or(|b| max_density_km2 > b.max_density_km2);
+        if !(speed_kmh.is_finite() && speed_kmh > 0.0 && speed_kmh <= 200.0 && increasing && max_density_km2 >= 0.0) {
+            return Err(format!("{expected}, got {part:?}"));
+        }
+        bands.push(SpeedBand { max_density_km2, speed_kmh });
+    }
+    Ok(SpeedBands(bands))
 }

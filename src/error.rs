@@ -81,7 +81,7 @@ pub enum LoadError {
         /// Line where it first appeared.
         first_line: u64,
     },
-    /// A GeoJSON file could not be parsed or a feature is not what was expected.
+    /// A `GeoJSON` file could not be parsed or a feature is not what was expected.
     #[error("{path}: feature {feature}: {message}")]
     Feature {
         /// File concerned.

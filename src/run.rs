@@ -3,10 +3,11 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use maillage::report::{need_totals, write_atomic, write_need_table};
+use maillage::report::{need_totals, write_atomic, write_need_table, write_reach_table};
+use maillage::spatial::{CrowFlies, Reach, SiteIndex, TravelTime, build_reach};
 use maillage::{DataFiles, Dataset, NeedModel, NeedScores, NeedSource, load, score_need};
 
-use crate::cli::{Cli, Command, NeedArgs, NeedOptions};
+use crate::cli::{Cli, Command, NeedArgs, NeedOptions, ReachArgs, TravelOptions};
 
 pub fn run(cli: Cli) -> Result<()> {
     if let Some(n) = cli.threads {
@@ -15,6 +16,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let files = cli.data.map_or_else(DataFiles::embedded, |dir| DataFiles { dir });
     match cli.command {
         Command::Need(args) => need(&files, &args),
+        Command::Reach(args) => reach(&files, &args),
     }
 }
 
@@ -67,6 +69,51 @@ fn need(files: &DataFiles, args: &NeedArgs) -> Result<()> {
             need.count(NeedSource::ModelNoFragility)
         );
     }
+    println!("wrote {} ({:.1} s)", args.out.display(), start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Builds the index and the unit → candidate reach with the chosen travel model.
+fn reach_of(data: &Dataset, opts: &TravelOptions) -> Result<Reach> {
+    let travel: Box<dyn TravelTime> = match &opts.od {
+        Some(path) => {
+            let m = load::load_od_matrix(path, data).context("reading the travel-time matrix")?;
+            eprintln!("travel times: {} origin-destination pairs from {}", m.len(), path.display());
+            Box::new(m)
+        }
+        None => Box::new(CrowFlies { detour: opts.detour, speeds: opts.speeds.0.clone() }),
+    };
+    let index = SiteIndex::build(data.candidates.iter().map(|c| c.point));
+    Ok(build_reach(&data.units, &data.candidates, &index, travel.as_ref(), opts.bound))
+}
+
+fn print_candidates(data: &Dataset) {
+    let r = &data.candidates_report;
+    eprintln!(
+        "{} candidates: {} existing sites ({} records merged within 50 m, {} without coordinates, {} outside the units) and {} town halls",
+        data.candidates.len(),
+        r.sites_kept,
+        r.sites_merged,
+        r.sites_without_point,
+        r.sites_outside_units,
+        r.mairies
+    );
+}
+
+fn reach(files: &DataFiles, args: &ReachArgs) -> Result<()> {
+    let start = Instant::now();
+    let data = load_dataset(files)?;
+    print_candidates(&data);
+    let reach = reach_of(&data, &args.travel)?;
+    write_atomic(&args.out, |w| write_reach_table(w, &data, &reach))?;
+    let reached = (0..data.units.len()).filter(|&u| !reach.of(maillage::UnitIdx(u as u32)).is_empty()).count();
+    println!(
+        "{} unit → candidate pairs within {} minutes; {} of {} units reach at least one candidate",
+        reach.pair_count(),
+        args.travel.bound,
+        reached,
+        data.units.len()
+    );
     println!("wrote {} ({:.1} s)", args.out.display(), start.elapsed().as_secs_f64());
     Ok(())
 }

@@ -1,1 +1,6 @@
+//! Integration tests, built as one binary.
 
+mod cli;
+mod national;
+mod spatial;
+mod util;

@@ -72,7 +72,7 @@ impl ArrondissementShapes {
     }
 }
 
-/// Reads `plm_arrondissements.geojson` (property `code`, Polygon or MultiPolygon geometry).
+/// Reads `plm_arrondissements.geojson` (property `code`, Polygon or `MultiPolygon` geometry).
 pub(crate) fn load_arrondissement_shapes(path: &Path) -> Result<ArrondissementShapes, LoadError> {
     let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?;
     let feature_err = |feature: String, message: String| LoadError::Feature { path: path.to_owned(), feature, message };

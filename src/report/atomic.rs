@@ -23,6 +23,12 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::R
     let mut w = BufWriter::new(tmp);
     fill(&mut w).map_err(io)?;
     let tmp = w.into_inner().map_err(|e| io(e.into_error()))?;
+    // Temporary files are created 0600; a result file should read like any other output.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(fs::Permissions::from_mode(0o644)).map_err(io)?;
+    }
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     // Make the rename itself durable where the platform allows it.

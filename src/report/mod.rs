@@ -4,4 +4,4 @@ mod atomic;
 mod need_table;
 
 pub use atomic::write_atomic;
-pub use need_table::{NEED_COLUMNS, Totals, need_totals, write_need_table};
+pub use need_table::{NEED_COLUMNS, REACH_COLUMNS, Totals, need_totals, write_need_table, write_reach_table};

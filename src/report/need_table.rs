@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use crate::Dataset;
 use crate::model::DemandUnit;
+use crate::spatial::Reach;
 use crate::need::NeedScores;
 
 /// Columns of the need table, in order.
@@ -65,4 +67,27 @@ pub fn need_totals(units: &[DemandUnit], need: &NeedScores) -> (Totals, BTreeMap
         }
     }
     (all, by_zone)
+}
+
+/// Columns of the reach table, in order.
+pub const REACH_COLUMNS: [&str; 5] = ["insee", "candidate", "kind", "candidate_insee", "minutes"];
+
+/// Writes one CSV row per unit → candidate pair.
+///
+/// # Errors
+/// Any write error.
+pub fn write_reach_table(w: &mut dyn Write, data: &Dataset, reach: &Reach) -> std::io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(REACH_COLUMNS)?;
+    for (unit, link) in reach.pairs() {
+        let c = &data.candidates[link.candidate.get()];
+        out.write_record([
+            data.units[unit.get()].code.as_str(),
+            &c.id,
+            c.kind.as_str(),
+            data.units[c.unit.get()].code.as_str(),
+            &format!("{:.2}", link.minutes),
+        ])?;
+    }
+    out.flush()
 }

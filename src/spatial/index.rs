@@ -3,7 +3,7 @@
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use super::{chord_m, to_sphere_xyz};
+use super::{chord_m, great_circle_m, to_sphere_xyz};
 use crate::model::{CandidateIdx, LonLat};
 
 /// A candidate's position in the index: sphere coordinates in metres, with its index.
@@ -16,25 +16,31 @@ pub type SiteLocation = GeomWithData<[f64; 3], CandidateIdx>;
 #[derive(Debug, Clone)]
 pub struct SiteIndex {
     tree: RTree<SiteLocation>,
+    points: Vec<LonLat>,
 }
 
 impl SiteIndex {
     /// Bulk-loads the index from candidate points, in order (`CandidateIdx(i)` for the i-th).
     #[must_use]
     pub fn build(points: impl IntoIterator<Item = LonLat>) -> Self {
+        let points: Vec<LonLat> = points.into_iter().collect();
         let items = points
-            .into_iter()
+            .iter()
             .enumerate()
-            .map(|(i, p)| GeomWithData::new(to_sphere_xyz(p), CandidateIdx(i as u32)))
+            .map(|(i, &p)| GeomWithData::new(to_sphere_xyz(p), CandidateIdx(i as u32)))
             .collect();
-        Self { tree: RTree::bulk_load(items) }
+        Self { tree: RTree::bulk_load(items), points }
     }
 
-    /// Candidates within `radius_m` great-circle metres of `p`, in no particular order.
+    /// Candidates within `radius_m` metres of `p` ([`great_circle_m`]), in no particular order.
     pub fn within(&self, p: LonLat, radius_m: f64) -> impl Iterator<Item = CandidateIdx> + '_ {
-        // rstar takes a squared radius; the chord of the arc is the straight-line bound.
+        // rstar takes a squared radius. The chord bound is a superset at every latitude; the
+        // exact distance then decides.
         let max_squared_radius = chord_m(radius_m).powi(2);
-        self.tree.locate_within_distance(to_sphere_xyz(p), max_squared_radius).map(|s| s.data)
+        self.tree
+            .locate_within_distance(to_sphere_xyz(p), max_squared_radius)
+            .map(|s| s.data)
+            .filter(move |c| great_circle_m(p, self.points[c.get()]) <= radius_m)
     }
 
     /// Number of indexed points.

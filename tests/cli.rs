@@ -1,0 +1,184 @@
+//! The `maillage` binary: outputs on good input, one clear error and no file on bad input.
+
+use std::fs;
+use std::path::Path;
+
+use predicates::prelude::*;
+
+use crate::util::{cli_command, sample_copy, sample_dir};
+
+/// Rewrites one file of a data directory copy.
+fn edit(dir: &Path, file: &str, f: impl FnOnce(String) -> String) {
+    let p = dir.join(file);
+    let text = fs::read_to_string(&p).unwrap();
+    fs::write(&p, f(text)).unwrap();
+}
+
+/// Runs `args` and checks it fails naming `needles`, leaving the output folder empty.
+fn fails(data: &Path, args: &[&str], needles: &[&str]) {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("out.csv");
+    let assert = cli_command()
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .arg("--out")
+        .arg(&target)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("panicked").not());
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    for needle in needles {
+        assert!(stderr.contains(needle), "stderr lacks {needle:?}:\n{stderr}");
+    }
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("error:")).count(), 1, "one error message:\n{stderr}");
+    assert_eq!(fs::read_dir(out.path()).unwrap().count(), 0, "output folder not empty after failure");
+}
+
+fn write_file(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn need_writes_the_table_with_string_codes_and_a_summary() {
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("need.csv");
+    cli_command()
+        .args(["need", "--out"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("34917").and(predicate::str::contains("drom")))
+        .stderr(predicate::str::contains("94 COM communes left out"));
+    let text = fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().starts_with("insee,nom,dep,reg,zone,epci_siren,population,need,"));
+    assert_eq!(lines.clone().count(), 34_917);
+    assert!(text.contains("\n01001,L'Abergement-Clémenciat,01,84,metro,"));
+    assert!(text.contains("\n2A004,Ajaccio,2A,94,metro,"));
+    assert!(text.contains("\n75101,"));
+}
+
+#[test]
+fn need_rates_and_need_file_override_the_model() {
+    let out = tempfile::tempdir().unwrap();
+    let (a, b, c) = (out.path().join("a.csv"), out.path().join("b.csv"), out.path().join("c.csv"));
+    cli_command().arg("--data").arg(sample_dir()).args(["need", "--out"]).arg(&a).assert().success();
+    cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["need", "--rate", "16.5", "--rate-drom", "22", "--out"])
+        .arg(&b)
+        .assert()
+        .success();
+    let need = |p: &Path, code: &str| -> f64 {
+        let text = fs::read_to_string(p).unwrap();
+        let line = text.lines().find(|l| l.starts_with(&format!("{code},"))).unwrap();
+        line.split(',').nth(7).unwrap().parse().unwrap()
+    };
+    assert!((need(&b, "69266") / need(&a, "69266") - 16.5 / 15.4).abs() < 1e-5);
+    assert!((need(&b, "97201") / need(&a, "97201") - 22.0 / 20.0).abs() < 1e-4);
+    let file = write_file(out.path(), "mine.csv", "insee,need,comment\n69266,1234.5,own survey\n97201,10,\n");
+    cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["need", "--need", &file, "--out"])
+        .arg(&c)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 units given"));
+    assert!((need(&c, "69266") - 1234.5).abs() < 1e-9);
+    assert!((need(&c, "97201") - 10.0).abs() < 1e-9);
+    assert!(need(&c, "69029").abs() < 1e-9);
+}
+
+#[test]
+fn reach_with_an_od_matrix_writes_only_its_pairs() {
+    let out = tempfile::tempdir().unwrap();
+    let od = write_file(out.path(), "od.csv", "origin,destination,minutes\n69266,69381,5.5\n");
+    let path = out.path().join("reach.csv");
+    cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["reach", "--od", &od, "--out"])
+        .arg(&path)
+        .assert()
+        .success();
+    let text = fs::read_to_string(&path).unwrap();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let ok = (f[0] == f[3] && f[4] == "0.00") || (f[0] == "69266" && f[3] == "69381" && f[4] == "5.50");
+        assert!(ok, "unexpected pair {line}");
+    }
+    assert!(text.contains("\n69266,mairie:69381,mairie,69381,5.50\n"));
+}
+
+#[test]
+fn bad_communes_files_fail_with_file_line_and_field() {
+    let cases: [(&str, fn(String) -> String, &[&str]); 5] = [
+        ("missing column", |t| t.replacen("population", "populaton", 1), &["communes.csv:1:", "missing column `population`"]),
+        ("bad insee", |t| t.replacen("\n69029,", "\n6929,", 1), &["communes.csv:2:", "field `insee` = \"6929\"", "leading zeros"]),
+        ("nan latitude", |t| t.replacen(",45.73366,", ",NaN,", 1), &["communes.csv:2:", "field `lat` = \"NaN\"", "a number between -90 and 90"]),
+        ("longitude out of range", |t| t.replacen(",4.9092,", ",200.5,", 1), &["communes.csv:2:", "field `lon` = \"200.5\""]),
+        ("duplicate code", |t| {
+            let second = t.lines().nth(1).unwrap().to_owned();
+            format!("{t}{second}\n")
+        }, &["communes.csv:24:", "field `insee` = \"69029\" is a duplicate (first seen on line 2)"]),
+    ];
+    for (name, change, needles) in cases {
+        let dir = sample_copy();
+        edit(dir.path(), "communes.csv", change);
+        println!("case: {name}");
+        fails(dir.path(), &["need"], needles);
+    }
+}
+
+#[test]
+fn bad_need_files_fail_with_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &str, &[&str]); 8] = [
+        ("negative", "insee,need\n69029,12\n69266,-5\n", &["neg.csv:3:", "field `need` = \"-5\"", "a number between 0 and"]),
+        ("not a number", "insee,need\n69029,beaucoup\n", &["nan.csv:2:", "field `need` = \"beaucoup\""]),
+        ("NaN", "insee,need\n69029,NaN\n", &["nan2.csv:2:", "field `need` = \"NaN\""]),
+        ("duplicate", "insee,need\n69029,1\n69266,2\n69029,3\n", &["dup.csv:4:", "field `insee` = \"69029\" is a duplicate (first seen on line 2)"]),
+        ("empty", "", &["empty.csv", "the file is empty", "insee,need"]),
+        ("unknown code", "insee,need\n69029,1\n01001,2\n", &["unknown.csv:3:", "field `insee` = \"01001\"", "demand unit"]),
+        ("split city", "insee,need\n69123,1\n", &["city.csv:2:", "field `insee` = \"69123\"", "arrondissement code"]),
+        ("semicolons", "insee;need\n69029;1\n", &["semi.csv:1:", "missing column `insee`"]),
+    ];
+    let names = ["neg.csv", "nan.csv", "nan2.csv", "dup.csv", "empty.csv", "unknown.csv", "city.csv", "semi.csv"];
+    for ((name, text, needles), file) in cases.into_iter().zip(names) {
+        println!("case: {name}");
+        let path = write_file(dir.path(), file, text);
+        fails(&sample_dir(), &["need", "--need", &path], needles);
+    }
+}
+
+#[test]
+fn bad_od_matrices_fail_with_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &str, &[&str]); 4] = [
+        ("unknown destination", "origin,destination,minutes\n69029,69266,4\n69029,99999,3\n", &["od1.csv:3:", "field `destination` = \"99999\""]),
+        ("negative minutes", "origin,destination,minutes\n69029,69266,-4\n", &["od2.csv:2:", "field `minutes` = \"-4\"", "a number between 0 and"]),
+        ("lost leading zero", "origin,destination,minutes\n1001,69266,4\n", &["od3.csv:2:", "field `origin` = \"1001\"", "leading zeros"]),
+        ("duplicate pair", "origin,destination,minutes\n69029,69266,4\n69029,69266,5\n", &["od4.csv:3:", "duplicate (first seen on line 2)"]),
+    ];
+    for (i, (name, text, needles)) in cases.into_iter().enumerate() {
+        println!("case: {name}");
+        let path = write_file(dir.path(), &format!("od{}.csv", i + 1), text);
+        fails(&sample_dir(), &["reach", "--od", &path], needles);
+    }
+}
+
+#[test]
+fn failed_run_keeps_the_previous_output() {
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("need.csv");
+    fs::write(&path, "previous\n").unwrap();
+    let bad = write_file(out.path(), "bad.csv", "insee,need\n69029,-1\n");
+    cli_command().arg("--data").arg(sample_dir()).args(["need", "--need", &bad, "--out"]).arg(&path).assert().failure();
+    assert_eq!(fs::read_to_string(&path).unwrap(), "previous\n");
+    assert_eq!(fs::read_dir(out.path()).unwrap().count(), 2);
+}

@@ -1,0 +1,122 @@
+//! Checks on the embedded national data: unit count, need, points, arrondissements, candidates.
+
+use std::collections::HashMap;
+
+use maillage::{NeedModel, NeedSource, SiteKind, Zone, score_need};
+
+use crate::util::national;
+
+/// Reads a column of the embedded communes.csv with the csv crate, independently of maillage.
+fn communes_column(column: &str) -> Vec<(String, String, String)> {
+    let mut r = csv::Reader::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/data/communes.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let pos = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let (i, z, c) = (pos("insee"), pos("zone"), pos(column));
+    r.records().map(|rec| rec.unwrap()).map(|rec| (rec[i].to_owned(), rec[z].to_owned(), rec[c].to_owned())).collect()
+}
+
+#[test]
+fn unit_count_is_metro_and_drom_communes_minus_3_cities_plus_45_arrondissements() {
+    let rows = communes_column("population");
+    let metro_drom = rows.iter().filter(|(_, z, _)| z == "metro" || z == "drom").count();
+    let com = rows.iter().filter(|(_, z, _)| z == "com").count();
+    let data = national();
+    assert_eq!(metro_drom, 34_875);
+    assert_eq!(data.units.len(), metro_drom - 3 + 45);
+    assert_eq!(data.units_report.com_left_out, com);
+    assert_eq!(data.units_report.cities_split, 3);
+    assert_eq!(data.units.iter().filter(|u| u.city.is_some()).count(), 45);
+    // Codes are unique and keep their leading zeros.
+    let mut codes: Vec<&str> = data.units.iter().map(|u| u.code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), data.units.len());
+    assert!(codes.contains(&"01001") && codes.contains(&"2A004") && codes.contains(&"97611"));
+    for city in ["75056", "69123", "13055"] {
+        assert!(!codes.contains(&city), "{city} should be replaced by its arrondissements");
+    }
+}
+
+#[test]
+fn national_need_is_between_8_and_10_million() {
+    let data = national();
+    let need = score_need(&data.units, &NeedModel::default(), None);
+    let total = need.total();
+    assert!((8.0e6..=10.0e6).contains(&total), "national need {total}");
+    // 71 communes of Guadeloupe, Guyane and Mayotte have no IFN score (SOURCES.md).
+    assert_eq!(need.count(NeedSource::ModelNoFragility), 71);
+    assert_eq!(data.units_report.fragility_missing, 71);
+    // No unit's need exceeds its people aged 15+.
+    for (u, n) in data.units.iter().zip(&need.units) {
+        assert!(n.need >= 0.0 && n.need <= 0.82 * u.population as f64, "{}: {}", u.code, n.need);
+    }
+    // Raising the rate raises need proportionally in the metro and leaves the DROM alone.
+    let higher = score_need(&data.units, &NeedModel { rate_metro: 0.165, ..NeedModel::default() }, None);
+    for ((u, a), b) in data.units.iter().zip(&need.units).zip(&higher.units) {
+        let expected = if u.zone == Zone::Metro { a.need * 0.165 / 0.154 } else { a.need };
+        assert!((b.need - expected).abs() <= 1e-9 * expected.max(1.0));
+    }
+}
+
+#[test]
+fn every_unit_has_a_point_in_its_territory() {
+    for u in &national().units {
+        let (lon, lat) = (u.point.lon(), u.point.lat());
+        let ok = match u.dep.as_str() {
+            "971" => (-61.9..-60.9).contains(&lon) && (15.8..16.6).contains(&lat),
+            "972" => (-61.3..-60.7).contains(&lon) && (14.3..14.9).contains(&lat),
+            "973" => (-54.7..-51.5).contains(&lon) && (2.0..6.0).contains(&lat),
+            "974" => (55.1..56.0).contains(&lon) && (-21.5..-20.8).contains(&lat),
+            "976" => (44.9..45.4).contains(&lon) && (-13.1..-12.5).contains(&lat),
+            _ => (-5.3..9.7).contains(&lon) && (41.3..51.2).contains(&lat),
+        };
+        assert!(ok, "{} {} at {}", u.code, u.name, u.point);
+        assert!(u.density_km2 >= 0.0);
+    }
+}
+
+#[test]
+fn arrondissements_sum_to_their_cities_population() {
+    let city_pop: HashMap<String, u64> = communes_column("population")
+        .into_iter()
+        .filter(|(c, _, _)| ["75056", "69123", "13055"].contains(&c.as_str()))
+        .map(|(c, _, p)| (c, p.parse().unwrap()))
+        .collect();
+    let mut sums: HashMap<String, (u64, usize)> = HashMap::new();
+    for u in national().units.iter().filter(|u| u.city.is_some()) {
+        let e = sums.entry(u.city.as_ref().unwrap().to_string()).or_default();
+        e.0 += u.population;
+        e.1 += 1;
+    }
+    assert_eq!(sums["75056"].1, 20);
+    assert_eq!(sums["69123"].1, 9);
+    assert_eq!(sums["13055"].1, 16);
+    for (city, pop) in city_pop {
+        assert_eq!(sums[&city].0, pop, "{city}");
+    }
+}
+
+#[test]
+fn candidates_are_deduplicated_sites_plus_one_town_hall_per_unit() {
+    let data = national();
+    let r = &data.candidates_report;
+    assert_eq!(r.sites_read, 8_804);
+    assert_eq!(r.sites_read, r.sites_kept + r.sites_merged + r.sites_without_point + r.sites_outside_units);
+    assert_eq!(r.sites_without_point, 4);
+    assert!(r.sites_merged > 500, "overlapping sources should merge: {}", r.sites_merged);
+    assert_eq!(r.mairies, data.units.len());
+    assert_eq!(data.candidates.len(), r.sites_kept + r.mairies);
+    let merged: usize = data.candidates.iter().map(|c| c.source_ids.len() - 1).sum();
+    assert_eq!(merged, r.sites_merged);
+    // No two kept sites are within 50 m of each other.
+    let sites: Vec<_> = data.candidates.iter().filter(|c| c.kind != SiteKind::Mairie).collect();
+    let index = maillage::spatial::SiteIndex::build(sites.iter().map(|c| c.point));
+    for c in &sites {
+        assert_eq!(index.within(c.point, maillage::MERGE_RADIUS_M).count(), 1, "{} has a twin within 50 m", c.id);
+    }
+    // Sites of Paris, Lyon and Marseille are placed in an arrondissement.
+    let in_cities = data.candidates.iter().filter(|c| data.units[c.unit.get()].city.is_some() && c.kind != SiteKind::Mairie);
+    assert!(in_cities.count() > 100);
+    let ids: std::collections::HashSet<&str> = data.candidates.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids.len(), data.candidates.len(), "candidate ids are unique");
+}
