@@ -42,6 +42,95 @@ pub enum Command {
     /// Candidates are the existing inclusion sites (merged within 50 m) and every unit's
     /// town hall. Travel is the crow-flies model unless --od imports a matrix.
     Reach(ReachArgs),
+
+    /// Place the posts and the budget: the main job.
+    ///
+    /// With no option it plans 4,000 posts and 200 M€ (50 k€ a post, 1,200 people a post) on
+    /// the embedded national data with a 30-minute bound, and writes plan.csv, units.csv and
+    /// summary.json into --out.
+    Plan(PlanArgs),
+}
+
+/// Options of `maillage plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Output directory for plan.csv, units.csv and summary.json (created if needed).
+    #[arg(long, value_name = "DIR", default_value = "maillage-out")]
+    pub out: PathBuf,
+
+    /// Posts to place (fixed ones included).
+    #[arg(long, default_value_t = 4000)]
+    pub posts: u32,
+
+    /// Budget in euros.
+    #[arg(long = "budget-eur", value_name = "EUR", default_value_t = 200e6)]
+    pub budget_eur: f64,
+
+    /// Cost of one post in euros (a minimum wage for two years).
+    #[arg(long = "cost-per-post-eur", value_name = "EUR", default_value_t = 50_000.0)]
+    pub cost_per_post_eur: f64,
+
+    /// People one post serves over the horizon (600 a year for 2 years, ANCT 2022).
+    #[arg(long = "capacity-per-post", value_name = "PEOPLE", default_value_t = 1200.0)]
+    pub capacity_per_post: f64,
+
+    /// Most posts one site may host.
+    #[arg(long = "max-posts-per-site", value_name = "N", default_value_t = 10)]
+    pub max_posts_per_site: u32,
+
+    /// Distance decay: step, linear (to --decay-at-bound at the bound) or exponential.
+    #[arg(long, value_name = "KIND", default_value = "linear")]
+    pub decay: DecayKind,
+
+    /// Weight of a trip at the bound with --decay linear.
+    #[arg(long = "decay-at-bound", value_name = "W", default_value_t = 0.5)]
+    pub decay_at_bound: f64,
+
+    /// Half-life in minutes with --decay exponential.
+    #[arg(long = "half-life-min", value_name = "MINUTES", default_value_t = 20.0)]
+    pub half_life_min: f64,
+
+    /// Switch off diminishing returns (each person served counts the same, wherever).
+    #[arg(long = "no-diminishing-returns")]
+    pub no_diminishing_returns: bool,
+
+    /// Minimum posts in a département, as DEP=N (repeatable), e.g. --floor 59=40.
+    #[arg(long = "floor", value_name = "DEP=N")]
+    pub floors: Vec<String>,
+
+    /// Maximum posts in a département, as DEP=N (repeatable).
+    #[arg(long = "cap", value_name = "DEP=N")]
+    pub caps: Vec<String>,
+
+    /// Solver: lp (LP relaxation with HiGHS, rounded, never worse than greedy) or greedy.
+    #[arg(long, value_name = "SOLVER", default_value = "lp")]
+    pub solver: SolverKind,
+
+    #[command(flatten)]
+    pub travel: TravelOptions,
+
+    #[command(flatten)]
+    pub need: NeedOptions,
+}
+
+/// Distance-decay kinds.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum DecayKind {
+    /// Weight 1 within the bound.
+    Step,
+    /// Linear fall to --decay-at-bound.
+    Linear,
+    /// Halves every --half-life-min minutes.
+    Exponential,
+}
+
+/// Solver choices.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SolverKind {
+    /// LP relaxation (HiGHS) + rounding.
+    Lp,
+    /// Greedy baseline.
+    Greedy,
 }
 
 /// Options of `maillage reach`.

@@ -30,6 +30,7 @@ mod error;
 pub mod load;
 mod model;
 mod need;
+pub mod optimise;
 pub mod report;
 pub mod spatial;
 

@@ -7,7 +7,7 @@ use maillage::report::{need_totals, write_atomic, write_need_table, write_reach_
 use maillage::spatial::{CrowFlies, Reach, SiteIndex, TravelTime, build_reach};
 use maillage::{DataFiles, Dataset, NeedModel, NeedScores, NeedSource, load, score_need};
 
-use crate::cli::{Cli, Command, NeedArgs, NeedOptions, ReachArgs, TravelOptions};
+use crate::cli::{Cli, Command, DecayKind, NeedArgs, NeedOptions, PlanArgs, ReachArgs, SolverKind, TravelOptions};
 
 pub fn run(cli: Cli) -> Result<()> {
     if let Some(n) = cli.threads {
@@ -17,6 +17,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Need(args) => need(&files, &args),
         Command::Reach(args) => reach(&files, &args),
+        Command::Plan(args) => plan(&files, &args),
     }
 }
 
@@ -115,5 +116,119 @@ fn reach(files: &DataFiles, args: &ReachArgs) -> Result<()> {
         data.units.len()
     );
     println!("wrote {} ({:.1} s)", args.out.display(), start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn dep_limits(data: &Dataset, flag: &str, values: &[String]) -> Result<std::collections::BTreeMap<String, u32>> {
+    let mut out = std::collections::BTreeMap::new();
+    for v in values {
+        let (dep, n) = v
+            .split_once('=')
+            .with_context(|| format!("--{flag} {v:?}: expected DEP=N, e.g. --{flag} 59=40"))?;
+        let n: u32 = n.trim().parse().with_context(|| format!("--{flag} {v:?}: expected a whole number of posts after '='"))?;
+        anyhow::ensure!(
+            data.units.iter().any(|u| u.dep == dep.trim()),
+            "--{flag} {v:?}: département {:?} is not in the data (codes keep their zero: 01, 2A, 971)",
+            dep.trim()
+        );
+        out.insert(dep.trim().to_owned(), n);
+    }
+    Ok(out)
+}
+
+fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
+    use maillage::optimise::{self, Decay, Method, PlanParams};
+    use maillage::report::{Summary, ZoneTotals, write_plan_table, write_summary, write_units_table};
+
+    let start = Instant::now();
+    let progress = indicatif::ProgressBar::new_spinner();
+    progress.enable_steady_tick(std::time::Duration::from_millis(200));
+    progress.set_message("chargement des données");
+    let data = load_dataset(files)?;
+    print_candidates(&data);
+    let need = score(&data, &args.need)?;
+    progress.set_message("accessibilité (R-tree)");
+    let reach = reach_of(&data, &args.travel)?;
+    let params = PlanParams {
+        posts: args.posts,
+        budget_eur: args.budget_eur,
+        cost_per_post_eur: args.cost_per_post_eur,
+        capacity_per_post: args.capacity_per_post,
+        max_posts_per_site: args.max_posts_per_site,
+        decay: match args.decay {
+            DecayKind::Step => Decay::Step,
+            DecayKind::Linear => Decay::Linear { at_bound: args.decay_at_bound },
+            DecayKind::Exponential => Decay::Exponential { half_life_min: args.half_life_min },
+        },
+        returns: if args.no_diminishing_returns { Vec::new() } else { optimise::default_returns() },
+        dep_floors: dep_limits(&data, "floor", &args.floors)?,
+        dep_caps: dep_limits(&data, "cap", &args.caps)?,
+        ..PlanParams::default()
+    };
+    let problem = optimise::build_problem(&data, &need, &reach, &params);
+    progress.set_message(format!("optimisation ({} paires)", problem.pairs.len()));
+    let method = match args.solver {
+        SolverKind::Lp => Method::Lp,
+        SolverKind::Greedy => Method::Greedy,
+    };
+    let plan = optimise::solve(&problem, method)?;
+    let m = optimise::measure(&problem, &plan);
+    progress.finish_and_clear();
+
+    let mut zones: std::collections::BTreeMap<String, ZoneTotals> = std::collections::BTreeMap::new();
+    for (i, u) in data.units.iter().enumerate() {
+        let z = zones.entry(u.zone.as_str().to_owned()).or_default();
+        z.need += problem.need[i];
+        z.served += m.unit_served[i];
+    }
+    for (c, &x) in data.candidates.iter().zip(&plan.posts) {
+        zones.entry(data.units[c.unit.get()].zone.as_str().to_owned()).or_default().posts += x;
+    }
+    let summary = Summary {
+        objective_kind: "attendance".into(),
+        method: plan.source.into(),
+        posts: m.posts,
+        cost_eur: m.cost_eur,
+        need: m.need,
+        served: m.served,
+        weighted_served: m.weighted_served,
+        objective: plan.objective,
+        lp_bound: plan.lp_bound,
+        gap: plan.gap(),
+        coverage_share: m.coverage_share,
+        departements_served: m.deps.iter().filter(|d| d.posts > 0).count(),
+        min_dep_served_share: m.min_dep_share,
+        gini_dep_served_share: m.gini_dep_share,
+        zones,
+        lp_columns: plan.lp_columns,
+        seconds: start.elapsed().as_secs_f64(),
+    };
+    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let plan_path = args.out.join("plan.csv");
+    let units_path = args.out.join("units.csv");
+    let summary_path = args.out.join("summary.json");
+    write_atomic(&plan_path, |w| write_plan_table(w, &data, &problem, &plan))?;
+    write_atomic(&units_path, |w| write_units_table(w, &data, &problem, &m))?;
+    write_atomic(&summary_path, |w| write_summary(w, &summary))?;
+
+    println!("Plan ({}):", summary.method);
+    println!("  conseillers     {:>12}", summary.posts);
+    println!("  coût            {:>12.0} €", summary.cost_eur);
+    println!("  besoin          {:>12.0}", summary.need);
+    println!("  servis          {:>12.0}  ({:.1}% du besoin)", summary.served, 100.0 * summary.served / summary.need.max(1.0));
+    println!("  servis pondérés {:>12.0}", summary.weighted_served);
+    println!("  couverture      {:>11.1}%  (besoin à moins de {} min d'un conseiller)", 100.0 * summary.coverage_share, args.travel.bound);
+    println!("  objectif        {:>12.1}", summary.objective);
+    if let (Some(b), Some(g)) = (summary.lp_bound, summary.gap) {
+        println!("  borne LP        {:>12.1}  (écart {:.3}%)", b, 100.0 * g);
+    }
+    println!("  départements    {:>12}  servis; part servie min {:.1}%, Gini {:.3}", summary.departements_served, 100.0 * summary.min_dep_served_share, summary.gini_dep_served_share);
+    for (zone, z) in &summary.zones {
+        println!("  {zone:<6} {:>6} postes, besoin {:>10.0}, servis {:>10.0}", z.posts, z.need, z.served);
+    }
+    println!("  durée           {:>12.1} s", summary.seconds);
+    for p in [&plan_path, &units_path, &summary_path] {
+        println!("wrote {}", p.display());
+    }
     Ok(())
 }

@@ -2,5 +2,6 @@
 
 mod cli;
 mod national;
+mod optimise;
 mod spatial;
 mod util;

@@ -1,0 +1,155 @@
+//! Greedy baseline: add one post at a time where it serves the most value, lazily
+//! re-evaluating gains (they only fall as need is served).
+
+use std::collections::BinaryHeap;
+
+use super::{Problem, SolveError};
+
+/// Value of serving `people` more from a unit already at `weighted` (decay-weighted people)
+/// through a pair of weight `w`, following the unit's concave segments.
+fn segment_gain(p: &Problem, need: f64, weighted: f64, w: f64, people: f64) -> f64 {
+    let mut gain = 0.0;
+    let mut start = 0.0;
+    let mut left = w * people;
+    for s in p.segments() {
+        let end = start + s.share * need;
+        let room = (end - weighted.max(start)).max(0.0);
+        let take = room.min(left);
+        gain += take * s.value;
+        left -= take;
+        start = end;
+        if left <= 0.0 {
+            break;
+        }
+    }
+    gain
+}
+
+struct State<'p> {
+    p: &'p Problem,
+    by_site: Vec<Vec<(usize, f64)>>,
+    remaining: Vec<f64>,
+    weighted: Vec<f64>,
+}
+
+impl State<'_> {
+    /// Value of one more post at `site`, and the flows it would carry (unit, people).
+    fn gain(&self, site: usize, capacity: f64) -> (f64, Vec<(usize, f64)>) {
+        let mut options: Vec<(f64, usize, f64)> = self.by_site[site]
+            .iter()
+            .filter(|(i, _)| self.remaining[*i] > 1e-9)
+            .map(|&(i, w)| (segment_gain(self.p, self.p.need[i], self.weighted[i], w, 1.0), i, w))
+            .collect();
+        options.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let (mut left, mut value, mut flows) = (capacity, 0.0, Vec::new());
+        for (_, i, w) in options {
+            if left <= 1e-9 {
+                break;
+            }
+            let q = left.min(self.remaining[i]);
+            value += segment_gain(self.p, self.p.need[i], self.weighted[i], w, q);
+            flows.push((i, q));
+            left -= q;
+        }
+        (value, flows)
+    }
+
+    fn commit(&mut self, site: usize, flows: &[(usize, f64)]) {
+        for &(i, q) in flows {
+            let w = self.by_site[site].iter().find(|(u, _)| *u == i).map_or(0.0, |x| x.1);
+            self.remaining[i] -= q;
+            self.weighted[i] += w * q;
+        }
+    }
+}
+
+/// Places posts one by one at the site of highest gain, within every limit.
+///
+/// # Errors
+/// [`SolveError::Infeasible`] when floors cannot be met within the posts and budget.
+pub(crate) fn greedy_posts(p: &Problem) -> Result<Vec<u32>, SolveError> {
+    let mut by_site: Vec<Vec<(usize, f64)>> = vec![Vec::new(); p.sites.len()];
+    for i in 0..p.unit_count() {
+        for pair in p.pairs_of(i) {
+            by_site[pair.site as usize].push((i, pair.weight));
+        }
+    }
+    let mut st = State { p, by_site, remaining: p.need.clone(), weighted: vec![0.0; p.unit_count()] };
+    let mut x: Vec<u32> = p.sites.iter().map(|s| s.fixed_posts).collect();
+    let mut dep_posts = vec![0u32; p.deps.len()];
+    for (j, s) in p.sites.iter().enumerate() {
+        dep_posts[s.dep as usize] += s.fixed_posts;
+        if s.existing_capacity > 0.0 || s.fixed_posts > 0 {
+            let cap = s.existing_capacity + p.capacity_per_post * f64::from(s.fixed_posts);
+            let (_, flows) = st.gain(j, cap);
+            st.commit(j, &flows);
+        }
+    }
+    let mut posts_left = i64::from(p.posts) - i64::from(x.iter().sum::<u32>());
+    let mut budget_left = p.budget_eur - p.sites.iter().map(|s| s.cost_eur * f64::from(s.fixed_posts)).sum::<f64>();
+
+    // First the floors, département by département, then the rest.
+    let phases: Vec<Option<u32>> = p.dep_floors.keys().map(|&d| Some(d)).chain([None]).collect();
+    for phase in phases {
+        let allowed = |j: usize| phase.is_none_or(|d| p.sites[j].dep == d);
+        let mut heap: BinaryHeap<(Ordered, std::cmp::Reverse<usize>)> = (0..p.sites.len())
+            .filter(|&j| allowed(j))
+            .map(|j| (Ordered(st.gain(j, p.capacity_per_post).0), std::cmp::Reverse(j)))
+            .collect();
+        loop {
+            if let Some(d) = phase {
+                if dep_posts[d as usize] >= p.dep_floors[&d] {
+                    break;
+                }
+            }
+            let Some((Ordered(stale), std::cmp::Reverse(j))) = heap.pop() else { break };
+            let s = &p.sites[j];
+            let capped = p.dep_caps.get(&s.dep).is_some_and(|&c| dep_posts[s.dep as usize] >= c);
+            if x[j] >= s.max_posts || capped || s.cost_eur > budget_left + 1e-6 || posts_left <= 0 {
+                continue;
+            }
+            let (gain, flows) = st.gain(j, p.capacity_per_post);
+            if gain < stale - 1e-9 && heap.peek().is_some_and(|(Ordered(next), _)| gain < *next - 1e-9) {
+                heap.push((Ordered(gain), std::cmp::Reverse(j)));
+                continue;
+            }
+            // Outside floors, a post that serves nobody is not worth its money.
+            if phase.is_none() && gain <= 1e-9 {
+                break;
+            }
+            st.commit(j, &flows);
+            x[j] += 1;
+            dep_posts[s.dep as usize] += 1;
+            posts_left -= 1;
+            budget_left -= s.cost_eur;
+            heap.push((Ordered(st.gain(j, p.capacity_per_post).0), std::cmp::Reverse(j)));
+        }
+        if let Some(d) = phase {
+            if dep_posts[d as usize] < p.dep_floors[&d] {
+                return Err(SolveError::Infeasible(format!(
+                    "the floor of {} posts in département {} cannot be met: {} placed before posts, budget or site limits ran out",
+                    p.dep_floors[&d], p.deps[d as usize], dep_posts[d as usize]
+                )));
+            }
+        }
+    }
+    Ok(x)
+}
+
+/// f64 with a total order, for the heap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ordered(f64);
+
+impl Eq for Ordered {}
+
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ordered {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}

@@ -1,0 +1,197 @@
+//! The linear program: built with good_lp, solved with HiGHS, over a growing set of flow
+//! columns (column generation: start with each unit's best pairs, add the pairs whose
+//! reduced cost says they help, until none does). Also evaluates a fixed integer plan.
+
+use good_lp::solvers::highs::highs;
+use good_lp::solvers::DualValues;
+use good_lp::{
+    Expression, ProblemVariables, ResolutionError, Solution, SolutionWithDual, SolverModel, Variable, variable,
+};
+
+use super::{Problem, SolveError};
+
+/// Pairs per unit in the first round of column generation.
+const INITIAL_PAIRS_PER_UNIT: usize = 12;
+/// Pairs added per unit and round, at most.
+const PAIRS_ADDED_PER_UNIT: usize = 12;
+/// A reduced cost above this adds a column.
+const PRICING_TOLERANCE: f64 = 1e-7;
+/// Rounds of column generation at most.
+const MAX_ROUNDS: usize = 30;
+
+/// Posts per site: either free in [fixed, max] (the relaxation) or fixed to a plan.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Posts<'a> {
+    /// Continuous posts, the LP relaxation.
+    Relaxed,
+    /// Posts fixed to these integers.
+    Fixed(&'a [u32]),
+}
+
+/// An optimal flow solution over the full pair set.
+#[derive(Debug, Clone)]
+pub(crate) struct FlowSolution {
+    /// Objective value.
+    pub objective: f64,
+    /// Posts per site (fractional in the relaxation).
+    pub posts: Vec<f64>,
+    /// Flow per pair of the problem (people), zero for pairs never generated.
+    pub flows: Vec<f64>,
+    /// Flow columns in the final LP.
+    pub columns: usize,
+    /// Rounds of column generation.
+    pub rounds: usize,
+}
+
+/// Solves the attendance LP (relaxed or with fixed posts) to optimality over all pairs.
+pub(crate) fn solve_flows(p: &Problem, posts: Posts<'_>) -> Result<FlowSolution, SolveError> {
+    let n_units = p.unit_count();
+    // Start from each unit's highest-weight pairs.
+    let mut active: Vec<Vec<usize>> = (0..n_units)
+        .map(|i| {
+            let base = p.unit_offsets[i];
+            let mut idx: Vec<usize> = (base..p.unit_offsets[i + 1]).collect();
+            idx.sort_by(|&a, &b| p.pairs[b].weight.total_cmp(&p.pairs[a].weight).then(a.cmp(&b)));
+            idx.truncate(INITIAL_PAIRS_PER_UNIT);
+            idx.sort_unstable();
+            idx
+        })
+        .collect();
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        let solved = solve_restricted(p, posts, &active)?;
+        if rounds >= MAX_ROUNDS {
+            return Ok(solved.into_solution(p, &active, rounds));
+        }
+        let mut added = 0;
+        for (i, cols) in active.iter_mut().enumerate() {
+            let (pi, lambda) = (solved.need_dual[i], solved.link_dual[i]);
+            let mut candidates: Vec<(f64, usize)> = (p.unit_offsets[i]..p.unit_offsets[i + 1])
+                .filter(|k| cols.binary_search(k).is_err())
+                .map(|k| (p.pairs[k].weight * lambda - pi - solved.cap_dual[p.pairs[k].site as usize], k))
+                .filter(|(rc, _)| *rc > PRICING_TOLERANCE)
+                .collect();
+            candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for &(_, k) in candidates.iter().take(PAIRS_ADDED_PER_UNIT) {
+                cols.push(k);
+                added += 1;
+            }
+            cols.sort_unstable();
+        }
+        if added == 0 {
+            return Ok(solved.into_solution(p, &active, rounds));
+        }
+    }
+}
+
+struct Restricted {
+    objective: f64,
+    posts: Vec<f64>,
+    flow_values: Vec<Vec<f64>>,
+    need_dual: Vec<f64>,
+    link_dual: Vec<f64>,
+    cap_dual: Vec<f64>,
+}
+
+impl Restricted {
+    fn into_solution(self, p: &Problem, active: &[Vec<usize>], rounds: usize) -> FlowSolution {
+        let mut flows = vec![0.0; p.pairs.len()];
+        let mut columns = 0;
+        for (cols, vals) in active.iter().zip(&self.flow_values) {
+            for (&k, &v) in cols.iter().zip(vals) {
+                flows[k] = v;
+                columns += 1;
+            }
+        }
+        FlowSolution { objective: self.objective, posts: self.posts, flows, columns, rounds }
+    }
+}
+
+fn solve_restricted(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>]) -> Result<Restricted, SolveError> {
+    let segments = p.segments();
+    let mut vars = ProblemVariables::new();
+    let x: Vec<Variable> = p
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(j, s)| match posts {
+            Posts::Relaxed => vars.add(variable().min(f64::from(s.fixed_posts)).max(f64::from(s.max_posts))),
+            Posts::Fixed(v) => vars.add(variable().min(f64::from(v[j])).max(f64::from(v[j]))),
+        })
+        .collect();
+    let z: Vec<Vec<Variable>> =
+        active.iter().map(|cols| cols.iter().map(|_| vars.add(variable().min(0.0))).collect()).collect();
+    let u: Vec<Vec<Variable>> = p
+        .need
+        .iter()
+        .map(|&need| segments.iter().map(|s| vars.add(variable().min(0.0).max(s.share * need))).collect())
+        .collect();
+    let mut objective = Expression::default();
+    for row in &u {
+        for (var, s) in row.iter().zip(&segments) {
+            objective.add_mul(s.value, var);
+        }
+    }
+    let mut model = vars.maximise(objective).using(highs).set_option("presolve", "on");
+    if p.pairs.len() > 200_000 {
+        model = model.set_option("solver", "ipm");
+    }
+
+    let mut site_flow: Vec<Expression> = vec![Expression::default(); p.sites.len()];
+    let mut need_rows = Vec::with_capacity(active.len());
+    let mut link_rows = Vec::with_capacity(active.len());
+    for (i, cols) in active.iter().enumerate() {
+        let mut served = Expression::default();
+        let mut weighted = Expression::default();
+        for (&k, var) in cols.iter().zip(&z[i]) {
+            served.add_mul(1.0, var);
+            weighted.add_mul(-p.pairs[k].weight, var);
+            site_flow[p.pairs[k].site as usize].add_mul(1.0, var);
+        }
+        need_rows.push(model.add_constraint(served.leq(p.need[i])));
+        for var in &u[i] {
+            weighted.add_mul(1.0, var);
+        }
+        link_rows.push(model.add_constraint(weighted.leq(0.0)));
+    }
+    let mut cap_rows = Vec::with_capacity(p.sites.len());
+    for (j, flow) in site_flow.into_iter().enumerate() {
+        let mut e = flow;
+        e.add_mul(-p.capacity_per_post, x[j]);
+        cap_rows.push(model.add_constraint(e.leq(p.sites[j].existing_capacity)));
+    }
+    if matches!(posts, Posts::Relaxed) {
+        let total: Expression = x.iter().copied().sum();
+        model = model.with(total.leq(f64::from(p.posts)));
+        let mut cost = Expression::default();
+        for (var, s) in x.iter().zip(&p.sites) {
+            cost.add_mul(s.cost_eur, var);
+        }
+        model = model.with(cost.leq(p.budget_eur));
+        for (&d, &floor) in &p.dep_floors {
+            let e: Expression = x.iter().zip(&p.sites).filter(|(_, s)| s.dep == d).map(|(v, _)| *v).sum();
+            model = model.with(e.geq(f64::from(floor)));
+        }
+        for (&d, &cap) in &p.dep_caps {
+            let e: Expression = x.iter().zip(&p.sites).filter(|(_, s)| s.dep == d).map(|(v, _)| *v).sum();
+            model = model.with(e.leq(f64::from(cap)));
+        }
+    }
+    let mut solution = model.solve().map_err(|e| match e {
+        ResolutionError::Infeasible => SolveError::Infeasible("the linear program has no solution".into()),
+        other => SolveError::Solver(other.to_string()),
+    })?;
+    let objective = u
+        .iter()
+        .flat_map(|row| row.iter().zip(&segments).map(|(v, s)| s.value * solution.value(*v)))
+        .sum();
+    let posts_v: Vec<f64> = x.iter().map(|v| solution.value(*v)).collect();
+    let flow_values: Vec<Vec<f64>> = z.iter().map(|row| row.iter().map(|v| solution.value(*v).max(0.0)).collect()).collect();
+    let duals = solution.compute_dual();
+    // Duals of `≤` rows in a maximisation are non-negative; HiGHS may report them negated.
+    let need_dual = need_rows.iter().map(|r| duals.dual(r.clone()).abs()).collect();
+    let link_dual = link_rows.iter().map(|r| duals.dual(r.clone()).abs()).collect();
+    let cap_dual = cap_rows.iter().map(|r| duals.dual(r.clone()).abs()).collect();
+    Ok(Restricted { objective, posts: posts_v, flow_values, need_dual, link_dual, cap_dual })
+}

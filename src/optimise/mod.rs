@@ -1,0 +1,153 @@
+//! Optimiser: places the posts. LP relaxation (HiGHS) for the bound, rounding for an
+//! integer plan, a greedy baseline, and the best of them as the plan.
+
+mod greedy;
+mod lp;
+mod measures;
+mod problem;
+mod round;
+
+pub use measures::{DepMeasure, Measures, gini, measure};
+pub use problem::{Decay, Objective, Pair, PlanParams, Problem, Segment, SiteSpec, build_problem, default_returns};
+
+/// The optimiser could not produce a plan.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SolveError {
+    /// A constraint cannot be met; the message names it and by how much. Relax the scenario.
+    #[error("infeasible scenario: {0}")]
+    Infeasible(String),
+    /// The LP solver failed. Check the problem size and the solver's message.
+    #[error("LP solver: {0}")]
+    Solver(String),
+}
+
+/// Which method produced the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// LP relaxation rounded to integers (or greedy if better).
+    Lp,
+    /// Greedy only.
+    Greedy,
+}
+
+/// An integer plan and its flows.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Posts per site.
+    pub posts: Vec<u32>,
+    /// Flow per problem pair, people.
+    pub flows: Vec<f64>,
+    /// Objective of the integer plan.
+    pub objective: f64,
+    /// LP relaxation bound (`None` with the greedy solver alone).
+    pub lp_bound: Option<f64>,
+    /// Where the plan comes from: `lp-rounding` or `greedy`.
+    pub source: &'static str,
+    /// Flow columns of the final LP and column-generation rounds.
+    pub lp_columns: usize,
+}
+
+impl Plan {
+    /// Relative gap to the LP bound: (bound − objective) / bound.
+    #[must_use]
+    pub fn gap(&self) -> Option<f64> {
+        self.lp_bound.map(|b| if b > 0.0 { ((b - self.objective) / b).max(0.0) } else { 0.0 })
+    }
+}
+
+/// Checks limits that no plan can meet, naming the constraint and by how much.
+///
+/// # Errors
+/// [`SolveError::Infeasible`].
+pub fn check_feasible(p: &Problem) -> Result<(), SolveError> {
+    let fixed: u32 = p.sites.iter().map(|s| s.fixed_posts).sum();
+    let fixed_cost: f64 = p.sites.iter().map(|s| s.cost_eur * f64::from(s.fixed_posts)).sum();
+    if fixed > p.posts {
+        return Err(SolveError::Infeasible(format!(
+            "posts: {fixed} posts are already placed (fixed) but only {} are available, {} too many",
+            p.posts,
+            fixed - p.posts
+        )));
+    }
+    if fixed_cost > p.budget_eur + 1e-6 {
+        return Err(SolveError::Infeasible(format!(
+            "budget: fixed posts cost {fixed_cost:.0} € but the budget is {:.0} €, {:.0} € over",
+            p.budget_eur,
+            fixed_cost - p.budget_eur
+        )));
+    }
+    let floors: u32 = p.dep_floors.values().sum();
+    if floors > p.posts {
+        return Err(SolveError::Infeasible(format!(
+            "département floors: they add up to {floors} posts but only {} are available, {} short",
+            p.posts,
+            floors - p.posts
+        )));
+    }
+    for (&d, &floor) in &p.dep_floors {
+        if let Some(&cap) = p.dep_caps.get(&d) {
+            if floor > cap {
+                return Err(SolveError::Infeasible(format!(
+                    "département {}: floor {floor} above cap {cap}",
+                    p.deps[d as usize]
+                )));
+            }
+        }
+        let room: u32 = p.sites.iter().filter(|s| s.dep == d).map(|s| s.max_posts).sum();
+        if room < floor {
+            return Err(SolveError::Infeasible(format!(
+                "département {}: floor {floor} but its sites can host only {room} posts",
+                p.deps[d as usize]
+            )));
+        }
+    }
+    for (&d, &cap) in &p.dep_caps {
+        let fixed_d: u32 = p.sites.iter().filter(|s| s.dep == d).map(|s| s.fixed_posts).sum();
+        if fixed_d > cap {
+            return Err(SolveError::Infeasible(format!(
+                "département {}: {fixed_d} fixed posts above its cap of {cap}, {} too many",
+                p.deps[d as usize],
+                fixed_d - cap
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Solves the problem with `method`.
+///
+/// # Errors
+/// [`SolveError`] when the scenario is infeasible or the solver fails.
+pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
+    check_feasible(p)?;
+    let greedy_x = greedy::greedy_posts(p)?;
+    let greedy_eval = lp::solve_flows(p, lp::Posts::Fixed(&greedy_x))?;
+    if method == Method::Greedy {
+        return Ok(Plan {
+            objective: greedy_eval.objective,
+            lp_columns: greedy_eval.columns,
+            posts: greedy_x,
+            flows: greedy_eval.flows,
+            lp_bound: None,
+            source: "greedy",
+        });
+    }
+    let relaxed = lp::solve_flows(p, lp::Posts::Relaxed)?;
+    let rounded_x = round::round_posts(p, &relaxed.posts)?;
+    let rounded = lp::solve_flows(p, lp::Posts::Fixed(&rounded_x))?;
+    // Keep the better integer plan; the greedy one is a valid incumbent too.
+    let (posts, eval, source) = if rounded.objective + 1e-9 >= greedy_eval.objective {
+        (rounded_x, rounded, "lp-rounding")
+    } else {
+        (greedy_x, greedy_eval, "greedy")
+    };
+    Ok(Plan {
+        objective: eval.objective,
+        lp_columns: relaxed.columns,
+        posts,
+        flows: eval.flows,
+        lp_bound: Some(relaxed.objective.max(eval.objective)),
+        source,
+    })
+}

@@ -1,0 +1,202 @@
+//! Optimiser: hand-solved instances for each constraint kind, and LP ≥ greedy on random ones.
+
+use std::collections::BTreeMap;
+
+use maillage::optimise::{Method, Objective, Pair, Plan, Problem, Segment, SiteSpec, solve};
+
+use crate::util::{Rng, SEED_1};
+
+/// Builds a problem from needs, sites (cost, max posts, fixed, dep) and pairs (unit, site, weight).
+fn instance(need: &[f64], sites: &[(f64, u32, u32, u32)], pairs: &[(usize, u32, f64)], posts: u32, budget: f64) -> Problem {
+    let mut sorted = pairs.to_vec();
+    sorted.sort_by_key(|&(u, s, _)| (u, s));
+    let mut unit_offsets = vec![0];
+    let mut flat = Vec::new();
+    for u in 0..need.len() {
+        flat.extend(sorted.iter().filter(|p| p.0 == u).map(|&(_, site, weight)| Pair { site, weight }));
+        unit_offsets.push(flat.len());
+    }
+    Problem {
+        need: need.to_vec(),
+        unit_dep: vec![0; need.len()],
+        sites: sites
+            .iter()
+            .map(|&(cost_eur, max_posts, fixed_posts, dep)| SiteSpec { cost_eur, max_posts, fixed_posts, existing_capacity: 0.0, dep })
+            .collect(),
+        pairs: flat,
+        unit_offsets,
+        deps: vec!["A".into(), "B".into()],
+        posts,
+        budget_eur: budget,
+        capacity_per_post: 400.0,
+        returns: Vec::new(),
+        dep_floors: BTreeMap::new(),
+        dep_caps: BTreeMap::new(),
+        objective: Objective::Attendance,
+    }
+}
+
+/// Two sites: s0 reaches u0 (need 700), s1 reaches u1 (300) and u2 (200). 400 people a post.
+fn two_sites(posts: u32, budget: f64) -> Problem {
+    instance(&[700.0, 300.0, 200.0], &[(1.0, 3, 0, 0), (1.0, 3, 0, 1)], &[(0, 0, 1.0), (1, 1, 1.0), (2, 1, 1.0)], posts, budget)
+}
+
+/// Checks every constraint of the plan, returns its objective.
+fn check(p: &Problem, plan: &Plan) -> f64 {
+    let mut site_flow = vec![0.0; p.sites.len()];
+    for i in 0..p.unit_count() {
+        let served: f64 = (p.unit_offsets[i]..p.unit_offsets[i + 1]).map(|k| plan.flows[k]).sum();
+        assert!(served <= p.need[i] + 1e-6, "unit {i} served {served} beyond its need {}", p.need[i]);
+        for k in p.unit_offsets[i]..p.unit_offsets[i + 1] {
+            assert!(plan.flows[k] >= -1e-9);
+            site_flow[p.pairs[k].site as usize] += plan.flows[k];
+        }
+    }
+    for (j, s) in p.sites.iter().enumerate() {
+        assert!(site_flow[j] <= p.capacity_per_post * f64::from(plan.posts[j]) + s.existing_capacity + 1e-6);
+        assert!(plan.posts[j] >= s.fixed_posts && plan.posts[j] <= s.max_posts);
+    }
+    assert!(plan.posts.iter().sum::<u32>() <= p.posts);
+    let cost: f64 = p.sites.iter().zip(&plan.posts).map(|(s, &x)| s.cost_eur * f64::from(x)).sum();
+    assert!(cost <= p.budget_eur + 1e-6);
+    for (&d, &f) in &p.dep_floors {
+        assert!(p.sites.iter().zip(&plan.posts).filter(|(s, _)| s.dep == d).map(|(_, &x)| x).sum::<u32>() >= f);
+    }
+    for (&d, &c) in &p.dep_caps {
+        assert!(p.sites.iter().zip(&plan.posts).filter(|(s, _)| s.dep == d).map(|(_, &x)| x).sum::<u32>() <= c);
+    }
+    if let Some(bound) = plan.lp_bound {
+        assert!(bound >= plan.objective - 1e-6);
+    }
+    plan.objective
+}
+
+fn optimum(p: &Problem) -> f64 {
+    let plan = solve(p, Method::Lp).unwrap();
+    check(p, &plan)
+}
+
+#[test]
+fn posts_limit_spreads_posts_when_one_site_saturates() {
+    // 2 posts: both at s0 serve 700, both at s1 serve 500, one each serve 400 + 400 = 800.
+    let p = two_sites(2, 1e9);
+    assert!((optimum(&p) - 800.0).abs() < 1e-6);
+    assert_eq!(solve(&p, Method::Lp).unwrap().posts, vec![1, 1]);
+}
+
+#[test]
+fn budget_limit_is_respected_exactly() {
+    // s1 costs 300, s0 100. Budget 400: one each (800). Budget 399: s1 unaffordable with s0,
+    // the best is two posts at s0 (700).
+    let mut p = two_sites(3, 400.0);
+    p.sites[1].cost_eur = 300.0;
+    p.sites[0].cost_eur = 100.0;
+    assert!((optimum(&p) - 800.0).abs() < 1e-6);
+    p.budget_eur = 399.0;
+    assert!((optimum(&p) - 700.0).abs() < 1e-6);
+}
+
+#[test]
+fn fixed_posts_are_kept() {
+    // Free, 3 posts give s0×2 + s1×1 = 700 + 400 = 1100; with two posts fixed at s1: 500 + 400 = 900.
+    let mut p = two_sites(3, 1e9);
+    assert!((optimum(&p) - 1100.0).abs() < 1e-6);
+    p.sites[1].fixed_posts = 2;
+    assert!((optimum(&p) - 900.0).abs() < 1e-6);
+}
+
+#[test]
+fn departement_floors_and_caps_bind() {
+    // s0 in département A (index 0), s1 in B (index 1). 2 posts.
+    let mut p = two_sites(2, 1e9);
+    p.dep_floors.insert(1, 2);
+    assert!((optimum(&p) - 500.0).abs() < 1e-6);
+    p.dep_floors.clear();
+    p.dep_caps.insert(1, 0);
+    assert!((optimum(&p) - 700.0).abs() < 1e-6);
+}
+
+#[test]
+fn site_maximum_binds() {
+    // 3 posts but at most 1 per site: 400 + 400.
+    let mut p = two_sites(3, 1e9);
+    for s in &mut p.sites {
+        s.max_posts = 1;
+    }
+    assert!((optimum(&p) - 800.0).abs() < 1e-6);
+}
+
+#[test]
+fn distance_decay_prefers_the_near_site() {
+    // u0 (need 1000) is near s0 (weight 1) and far from s1 (0.5); u1 (100) is near s1.
+    // One post: at s0 400 × 1 = 400; at s1 100 × 1 + 300 × 0.5 = 250.
+    let p = instance(&[1000.0, 100.0], &[(1.0, 1, 0, 0), (1.0, 1, 0, 0)], &[(0, 0, 1.0), (0, 1, 0.5), (1, 1, 1.0)], 1, 1e9);
+    assert!((optimum(&p) - 400.0).abs() < 1e-6);
+    // Weighted: s1's flows count 100 + 150.
+    let p2 = instance(&[1000.0, 100.0], &[(1.0, 1, 0, 0), (1.0, 1, 0, 0)], &[(0, 1, 0.5), (1, 1, 1.0)], 1, 1e9);
+    assert!((optimum(&p2) - 250.0).abs() < 1e-6);
+}
+
+#[test]
+fn diminishing_returns_spread_the_posts() {
+    // Halves worth 1 then 0.5. s0 reaches u0 (800) and u2 (400); s1 reaches u1 (800).
+    // s0×2: 400 + 200 + 200 × 0.5 = 700; one each: 400 + 400 = 800; s1×2: 400 + 400 × 0.5 = 600.
+    let mut p = instance(&[800.0, 800.0, 400.0], &[(1.0, 2, 0, 0), (1.0, 2, 0, 0)], &[(0, 0, 1.0), (1, 1, 1.0), (2, 0, 1.0)], 2, 1e9);
+    p.returns = vec![Segment { share: 0.5, value: 1.0 }, Segment { share: 0.5, value: 0.5 }];
+    assert!((optimum(&p) - 800.0).abs() < 1e-6);
+    assert_eq!(solve(&p, Method::Lp).unwrap().posts, vec![1, 1]);
+}
+
+#[test]
+fn infeasible_scenarios_name_the_constraint() {
+    let mut p = two_sites(2, 1e9);
+    p.dep_floors.insert(0, 2);
+    p.dep_floors.insert(1, 1);
+    let err = solve(&p, Method::Lp).unwrap_err().to_string();
+    assert!(err.contains("floors") && err.contains("3 posts") && err.contains("1 short"), "{err}");
+    let mut p = two_sites(2, 1e9);
+    p.sites[0].fixed_posts = 3;
+    let err = solve(&p, Method::Lp).unwrap_err().to_string();
+    assert!(err.contains("posts") && err.contains("1 too many"), "{err}");
+    let mut p = two_sites(2, 150.0);
+    p.sites[0].fixed_posts = 2;
+    p.sites[0].cost_eur = 100.0;
+    let err = solve(&p, Method::Lp).unwrap_err().to_string();
+    assert!(err.contains("budget") && err.contains("50 € over"), "{err}");
+}
+
+/// A random instance (labelled synthetic): units and sites on a unit square, pairs within a radius.
+fn random_instance(rng: &mut Rng) -> Problem {
+    let n_units = 6 + rng.index(20);
+    let n_sites = 3 + rng.index(8);
+    let units: Vec<(f64, f64)> = (0..n_units).map(|_| (rng.range(0.0, 1.0), rng.range(0.0, 1.0))).collect();
+    let sites: Vec<(f64, f64)> = (0..n_sites).map(|_| (rng.range(0.0, 1.0), rng.range(0.0, 1.0))).collect();
+    let need: Vec<f64> = (0..n_units).map(|_| rng.range(50.0, 900.0).round()).collect();
+    let mut pairs = Vec::new();
+    for (i, u) in units.iter().enumerate() {
+        for (j, s) in sites.iter().enumerate() {
+            let d = ((u.0 - s.0).powi(2) + (u.1 - s.1).powi(2)).sqrt();
+            if d < 0.45 {
+                pairs.push((i, j as u32, 1.0 - d));
+            }
+        }
+    }
+    let site_specs: Vec<(f64, u32, u32, u32)> =
+        (0..n_sites).map(|j| (rng.range(1.0, 3.0).round(), 1 + rng.index(3) as u32, 0, (j % 2) as u32)).collect();
+    let mut p = instance(&need, &site_specs, &pairs, 2 + rng.index(6) as u32, rng.range(4.0, 12.0).round());
+    p.returns = maillage::optimise::default_returns();
+    p
+}
+
+#[test]
+fn lp_plan_is_never_worse_than_greedy_on_random_instances() {
+    let mut rng = Rng(SEED_1 ^ 3);
+    for case in 0..20 {
+        let p = random_instance(&mut rng);
+        let lp = solve(&p, Method::Lp).unwrap();
+        let greedy = solve(&p, Method::Greedy).unwrap();
+        let (a, b) = (check(&p, &lp), check(&p, &greedy));
+        assert!(a >= b - 1e-6, "case {case}: LP plan {a} < greedy {b}");
+        assert!(lp.lp_bound.unwrap() >= a - 1e-6);
+    }
+}
