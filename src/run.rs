@@ -201,6 +201,7 @@ fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
         gini_dep_served_share: m.gini_dep_share,
         zones,
         lp_columns: plan.lp_columns,
+        lp_rounds: plan.lp_rounds,
         seconds: start.elapsed().as_secs_f64(),
     };
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;

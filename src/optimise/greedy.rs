@@ -27,54 +27,82 @@ fn segment_gain(p: &Problem, need: f64, weighted: f64, w: f64, people: f64) -> f
 
 struct State<'p> {
     p: &'p Problem,
-    by_site: Vec<Vec<(usize, f64)>>,
+    /// For each site, the (unit, pair index) it reaches.
+    by_site: Vec<Vec<(usize, usize)>>,
     remaining: Vec<f64>,
     weighted: Vec<f64>,
+    flows: Vec<f64>,
 }
 
 impl State<'_> {
     /// Value of one more post at `site`, and the flows it would carry (unit, people).
+    /// Value of `capacity` more people served at `site`, and the flows it would carry
+    /// (pair index, people): best marginal value first.
     fn gain(&self, site: usize, capacity: f64) -> (f64, Vec<(usize, f64)>) {
-        let mut options: Vec<(f64, usize, f64)> = self.by_site[site]
+        let mut options: Vec<(f64, usize, usize)> = self.by_site[site]
             .iter()
             .filter(|(i, _)| self.remaining[*i] > 1e-9)
-            .map(|&(i, w)| (segment_gain(self.p, self.p.need[i], self.weighted[i], w, 1.0), i, w))
+            .map(|&(i, k)| (segment_gain(self.p, self.p.need[i], self.weighted[i], self.p.pairs[k].weight, 1.0), i, k))
             .collect();
         options.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let (mut left, mut value, mut flows) = (capacity, 0.0, Vec::new());
-        for (_, i, w) in options {
+        for (_, i, k) in options {
             if left <= 1e-9 {
                 break;
             }
             let q = left.min(self.remaining[i]);
-            value += segment_gain(self.p, self.p.need[i], self.weighted[i], w, q);
-            flows.push((i, q));
+            value += segment_gain(self.p, self.p.need[i], self.weighted[i], self.p.pairs[k].weight, q);
+            flows.push((k, q));
             left -= q;
         }
         (value, flows)
     }
 
-    fn commit(&mut self, site: usize, flows: &[(usize, f64)]) {
-        for &(i, q) in flows {
-            let w = self.by_site[site].iter().find(|(u, _)| *u == i).map_or(0.0, |x| x.1);
+    fn commit(&mut self, flows: &[(usize, f64)], unit_of: &[usize]) {
+        for &(k, q) in flows {
+            let i = unit_of[k];
             self.remaining[i] -= q;
-            self.weighted[i] += w * q;
+            self.weighted[i] += self.p.pairs[k].weight * q;
+            self.flows[k] += q;
         }
     }
+
+    /// Objective of the flows committed so far.
+    fn objective(&self) -> f64 {
+        (0..self.p.unit_count()).map(|i| segment_gain(self.p, self.p.need[i], 0.0, 1.0, self.weighted[i])).sum()
+    }
+}
+
+/// A greedy plan with the flows it assigned as it went.
+pub(crate) struct GreedyPlan {
+    /// Posts per site.
+    pub posts: Vec<u32>,
+    /// Flow per pair.
+    pub flows: Vec<f64>,
+    /// Objective of those flows (a lower bound on the best flows for these posts).
+    pub objective: f64,
 }
 
 /// Places posts one by one at the site of highest gain, within every limit.
 ///
 /// # Errors
 /// [`SolveError::Infeasible`] when floors cannot be met within the posts and budget.
-pub(crate) fn greedy_posts(p: &Problem) -> Result<Vec<u32>, SolveError> {
-    let mut by_site: Vec<Vec<(usize, f64)>> = vec![Vec::new(); p.sites.len()];
+pub(crate) fn greedy_posts(p: &Problem) -> Result<GreedyPlan, SolveError> {
+    let mut by_site: Vec<Vec<(usize, usize)>> = vec![Vec::new(); p.sites.len()];
+    let mut unit_of = vec![0; p.pairs.len()];
     for i in 0..p.unit_count() {
-        for pair in p.pairs_of(i) {
-            by_site[pair.site as usize].push((i, pair.weight));
+        for k in p.unit_offsets[i]..p.unit_offsets[i + 1] {
+            by_site[p.pairs[k].site as usize].push((i, k));
+            unit_of[k] = i;
         }
     }
-    let mut st = State { p, by_site, remaining: p.need.clone(), weighted: vec![0.0; p.unit_count()] };
+    let mut st = State {
+        p,
+        by_site,
+        remaining: p.need.clone(),
+        weighted: vec![0.0; p.unit_count()],
+        flows: vec![0.0; p.pairs.len()],
+    };
     let mut x: Vec<u32> = p.sites.iter().map(|s| s.fixed_posts).collect();
     let mut dep_posts = vec![0u32; p.deps.len()];
     for (j, s) in p.sites.iter().enumerate() {
@@ -82,7 +110,7 @@ pub(crate) fn greedy_posts(p: &Problem) -> Result<Vec<u32>, SolveError> {
         if s.existing_capacity > 0.0 || s.fixed_posts > 0 {
             let cap = s.existing_capacity + p.capacity_per_post * f64::from(s.fixed_posts);
             let (_, flows) = st.gain(j, cap);
-            st.commit(j, &flows);
+            st.commit(&flows, &unit_of);
         }
     }
     let mut posts_left = i64::from(p.posts) - i64::from(x.iter().sum::<u32>());
@@ -117,7 +145,7 @@ pub(crate) fn greedy_posts(p: &Problem) -> Result<Vec<u32>, SolveError> {
             if phase.is_none() && gain <= 1e-9 {
                 break;
             }
-            st.commit(j, &flows);
+            st.commit(&flows, &unit_of);
             x[j] += 1;
             dep_posts[s.dep as usize] += 1;
             posts_left -= 1;
@@ -133,7 +161,7 @@ pub(crate) fn greedy_posts(p: &Problem) -> Result<Vec<u32>, SolveError> {
             }
         }
     }
-    Ok(x)
+    Ok(GreedyPlan { objective: st.objective(), posts: x, flows: st.flows })
 }
 
 /// f64 with a total order, for the heap.

@@ -16,6 +16,9 @@ const INITIAL_PAIRS_PER_UNIT: usize = 12;
 const PAIRS_ADDED_PER_UNIT: usize = 12;
 /// A reduced cost above this adds a column.
 const PRICING_TOLERANCE: f64 = 1e-7;
+/// Column generation stops once the bound on what the missing columns could add is below
+/// this share of the objective.
+const BOUND_TOLERANCE: f64 = 1e-4;
 /// Rounds of column generation at most.
 const MAX_ROUNDS: usize = 30;
 
@@ -31,8 +34,11 @@ pub(crate) enum Posts<'a> {
 /// An optimal flow solution over the full pair set.
 #[derive(Debug, Clone)]
 pub(crate) struct FlowSolution {
-    /// Objective value.
+    /// Objective value (achieved by `posts` and `flows`).
     pub objective: f64,
+    /// Upper bound on the objective over every pair: the objective plus what the columns
+    /// not generated could add at most (each unit's need × its best reduced cost).
+    pub bound: f64,
     /// Posts per site (fractional in the relaxation).
     pub posts: Vec<f64>,
     /// Flow per pair of the problem (people), zero for pairs never generated.
@@ -41,13 +47,15 @@ pub(crate) struct FlowSolution {
     pub columns: usize,
     /// Rounds of column generation.
     pub rounds: usize,
+    /// Pair indices in the final LP, per unit.
+    pub active: Vec<Vec<usize>>,
 }
 
 /// Solves the attendance LP (relaxed or with fixed posts) to optimality over all pairs.
-pub(crate) fn solve_flows(p: &Problem, posts: Posts<'_>) -> Result<FlowSolution, SolveError> {
+pub(crate) fn solve_flows(p: &Problem, posts: Posts<'_>, start: Option<&[Vec<usize>]>) -> Result<FlowSolution, SolveError> {
     let n_units = p.unit_count();
-    // Start from each unit's highest-weight pairs.
-    let mut active: Vec<Vec<usize>> = (0..n_units)
+    // Start from the given columns, or from each unit's highest-weight pairs.
+    let mut active: Vec<Vec<usize>> = if let Some(s) = start { s.to_vec() } else { (0..n_units)
         .map(|i| {
             let base = p.unit_offsets[i];
             let mut idx: Vec<usize> = (base..p.unit_offsets[i + 1]).collect();
@@ -56,15 +64,14 @@ pub(crate) fn solve_flows(p: &Problem, posts: Posts<'_>) -> Result<FlowSolution,
             idx.sort_unstable();
             idx
         })
-        .collect();
+        .collect() };
     let mut rounds = 0;
     loop {
         rounds += 1;
+        let clock = std::time::Instant::now();
         let solved = solve_restricted(p, posts, &active)?;
-        if rounds >= MAX_ROUNDS {
-            return Ok(solved.into_solution(p, &active, rounds));
-        }
         let mut added = 0;
+        let mut missing = 0.0;
         for (i, cols) in active.iter_mut().enumerate() {
             let (pi, lambda) = (solved.need_dual[i], solved.link_dual[i]);
             let mut candidates: Vec<(f64, usize)> = (p.unit_offsets[i]..p.unit_offsets[i + 1])
@@ -73,14 +80,25 @@ pub(crate) fn solve_flows(p: &Problem, posts: Posts<'_>) -> Result<FlowSolution,
                 .filter(|(rc, _)| *rc > PRICING_TOLERANCE)
                 .collect();
             candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            for &(_, k) in candidates.iter().take(PAIRS_ADDED_PER_UNIT) {
-                cols.push(k);
-                added += 1;
+            // Flows out of unit i add up to at most its need: that bounds what they can add.
+            missing += p.need[i] * candidates.first().map_or(0.0, |c| c.0);
+            if rounds < MAX_ROUNDS {
+                for &(_, k) in candidates.iter().take(PAIRS_ADDED_PER_UNIT) {
+                    cols.push(k);
+                    added += 1;
+                }
+                cols.sort_unstable();
             }
-            cols.sort_unstable();
         }
-        if added == 0 {
-            return Ok(solved.into_solution(p, &active, rounds));
+        super::log::stage(
+            &format!(
+                "  column generation round {rounds}: objective {:.1}, missing columns could add {missing:.1}, {added} added",
+                solved.objective
+            ),
+            clock,
+        );
+        if added == 0 || missing <= BOUND_TOLERANCE * solved.objective.abs() {
+            return Ok(solved.into_solution(p, &active, rounds, missing));
         }
     }
 }
@@ -95,7 +113,7 @@ struct Restricted {
 }
 
 impl Restricted {
-    fn into_solution(self, p: &Problem, active: &[Vec<usize>], rounds: usize) -> FlowSolution {
+    fn into_solution(self, p: &Problem, active: &[Vec<usize>], rounds: usize, missing: f64) -> FlowSolution {
         let mut flows = vec![0.0; p.pairs.len()];
         let mut columns = 0;
         for (cols, vals) in active.iter().zip(&self.flow_values) {
@@ -104,11 +122,20 @@ impl Restricted {
                 columns += 1;
             }
         }
-        FlowSolution { objective: self.objective, posts: self.posts, flows, columns, rounds }
+        FlowSolution {
+            objective: self.objective,
+            bound: self.objective + missing,
+            posts: self.posts,
+            flows,
+            columns,
+            rounds,
+            active: active.to_vec(),
+        }
     }
 }
 
 fn solve_restricted(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>]) -> Result<Restricted, SolveError> {
+    let clock = std::time::Instant::now();
     let segments = p.segments();
     let mut vars = ProblemVariables::new();
     let x: Vec<Variable> = p
@@ -134,7 +161,9 @@ fn solve_restricted(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>]) -> Res
         }
     }
     let mut model = vars.maximise(objective).using(highs).set_option("presolve", "on");
-    if p.pairs.len() > 200_000 {
+    if let Ok(solver) = std::env::var("MAILLAGE_HIGHS_SOLVER") {
+        model = model.set_option("solver", solver);
+    } else if p.pairs.len() > 200_000 {
         model = model.set_option("solver", "ipm");
     }
 
@@ -178,6 +207,7 @@ fn solve_restricted(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>]) -> Res
             model = model.with(e.leq(f64::from(cap)));
         }
     }
+    super::log::stage("    model built", clock);
     let mut solution = model.solve().map_err(|e| match e {
         ResolutionError::Infeasible => SolveError::Infeasible("the linear program has no solution".into()),
         other => SolveError::Solver(other.to_string()),
@@ -188,6 +218,7 @@ fn solve_restricted(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>]) -> Res
         .sum();
     let posts_v: Vec<f64> = x.iter().map(|v| solution.value(*v)).collect();
     let flow_values: Vec<Vec<f64>> = z.iter().map(|row| row.iter().map(|v| solution.value(*v).max(0.0)).collect()).collect();
+    super::log::stage("    solved", clock);
     let duals = solution.compute_dual();
     // Duals of `≤` rows in a maximisation are non-negative; HiGHS may report them negated.
     let need_dual = need_rows.iter().map(|r| duals.dual(r.clone()).abs()).collect();

@@ -2,6 +2,7 @@
 //! integer plan, a greedy baseline, and the best of them as the plan.
 
 mod greedy;
+mod log;
 mod lp;
 mod measures;
 mod problem;
@@ -44,8 +45,10 @@ pub struct Plan {
     pub lp_bound: Option<f64>,
     /// Where the plan comes from: `lp-rounding` or `greedy`.
     pub source: &'static str,
-    /// Flow columns of the final LP and column-generation rounds.
+    /// Flow columns in the final relaxation LP.
     pub lp_columns: usize,
+    /// Column-generation rounds of the relaxation.
+    pub lp_rounds: usize,
 }
 
 impl Plan {
@@ -121,33 +124,32 @@ pub fn check_feasible(p: &Problem) -> Result<(), SolveError> {
 /// [`SolveError`] when the scenario is infeasible or the solver fails.
 pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     check_feasible(p)?;
-    let greedy_x = greedy::greedy_posts(p)?;
-    let greedy_eval = lp::solve_flows(p, lp::Posts::Fixed(&greedy_x))?;
+    let clock = std::time::Instant::now();
+    let greedy = greedy::greedy_posts(p)?;
+    log::stage("greedy", clock);
     if method == Method::Greedy {
         return Ok(Plan {
-            objective: greedy_eval.objective,
-            lp_columns: greedy_eval.columns,
-            posts: greedy_x,
-            flows: greedy_eval.flows,
+            objective: greedy.objective,
+            lp_columns: 0,
+            lp_rounds: 0,
+            posts: greedy.posts,
+            flows: greedy.flows,
             lp_bound: None,
             source: "greedy",
         });
     }
-    let relaxed = lp::solve_flows(p, lp::Posts::Relaxed)?;
+    let relaxed = lp::solve_flows(p, lp::Posts::Relaxed, None)?;
+    log::stage("LP relaxation", clock);
     let rounded_x = round::round_posts(p, &relaxed.posts)?;
-    let rounded = lp::solve_flows(p, lp::Posts::Fixed(&rounded_x))?;
+    // The relaxation's columns are a good start for the flows of the rounded plan.
+    let rounded = lp::solve_flows(p, lp::Posts::Fixed(&rounded_x), Some(&relaxed.active))?;
+    log::stage("rounded plan evaluated (flow LP)", clock);
+    let bound = relaxed.bound.max(rounded.objective);
     // Keep the better integer plan; the greedy one is a valid incumbent too.
-    let (posts, eval, source) = if rounded.objective + 1e-9 >= greedy_eval.objective {
-        (rounded_x, rounded, "lp-rounding")
+    let (posts, flows, objective, source) = if rounded.objective + 1e-9 >= greedy.objective {
+        (rounded_x, rounded.flows, rounded.objective, "lp-rounding")
     } else {
-        (greedy_x, greedy_eval, "greedy")
+        (greedy.posts, greedy.flows, greedy.objective, "greedy")
     };
-    Ok(Plan {
-        objective: eval.objective,
-        lp_columns: relaxed.columns,
-        posts,
-        flows: eval.flows,
-        lp_bound: Some(relaxed.objective.max(eval.objective)),
-        source,
-    })
+    Ok(Plan { objective, lp_columns: relaxed.columns, lp_rounds: relaxed.rounds, posts, flows, lp_bound: Some(bound), source })
 }

@@ -96,6 +96,8 @@ pub struct Summary {
     pub zones: std::collections::BTreeMap<String, ZoneTotals>,
     /// Flow columns in the final LP.
     pub lp_columns: usize,
+    /// Column-generation rounds.
+    pub lp_rounds: usize,
     /// Wall-clock seconds of the run.
     pub seconds: f64,
 }
