@@ -102,6 +102,12 @@ pub struct PlanArgs {
     #[arg(long = "cap", value_name = "DEP=N")]
     pub caps: Vec<String>,
 
+    /// What to maximise: attendance (decay-weighted people served by capacitated posts, with
+    /// diminishing returns) or coverage (need within the bound of at least one of --posts
+    /// open town halls: the maximal covering location problem, as PySAL spopt's MCLP).
+    #[arg(long, value_name = "KIND", default_value = "attendance")]
+    pub objective: ObjectiveKind,
+
     /// Solver: lp (LP relaxation with HiGHS, rounded, never worse than greedy) or greedy.
     #[arg(long, value_name = "SOLVER", default_value = "lp")]
     pub solver: SolverKind,
@@ -122,6 +128,15 @@ pub enum DecayKind {
     Linear,
     /// Halves every --half-life-min minutes.
     Exponential,
+}
+
+/// Objectives.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ObjectiveKind {
+    /// Decay-weighted people served.
+    Attendance,
+    /// Maximal covering.
+    Coverage,
 }
 
 /// Solver choices.

@@ -7,7 +7,7 @@ use maillage::report::{need_totals, write_atomic, write_need_table, write_reach_
 use maillage::spatial::{CrowFlies, Reach, SiteIndex, TravelTime, build_reach};
 use maillage::{DataFiles, Dataset, NeedModel, NeedScores, NeedSource, load, score_need};
 
-use crate::cli::{Cli, Command, DecayKind, NeedArgs, NeedOptions, PlanArgs, ReachArgs, SolverKind, TravelOptions};
+use crate::cli::{Cli, Command, DecayKind, ObjectiveKind, NeedArgs, NeedOptions, PlanArgs, ReachArgs, SolverKind, TravelOptions};
 
 pub fn run(cli: Cli) -> Result<()> {
     if let Some(n) = cli.threads {
@@ -163,6 +163,10 @@ fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
         returns: if args.no_diminishing_returns { Vec::new() } else { optimise::default_returns() },
         dep_floors: dep_limits(&data, "floor", &args.floors)?,
         dep_caps: dep_limits(&data, "cap", &args.caps)?,
+        objective: match args.objective {
+            ObjectiveKind::Attendance => optimise::Objective::Attendance,
+            ObjectiveKind::Coverage => optimise::Objective::Coverage,
+        },
         ..PlanParams::default()
     };
     let problem = optimise::build_problem(&data, &need, &reach, &params);
@@ -185,7 +189,10 @@ fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
         zones.entry(data.units[c.unit.get()].zone.as_str().to_owned()).or_default().posts += x;
     }
     let summary = Summary {
-        objective_kind: "attendance".into(),
+        objective_kind: match args.objective {
+            ObjectiveKind::Attendance => "attendance".into(),
+            ObjectiveKind::Coverage => "coverage".into(),
+        },
         method: plan.source.into(),
         posts: m.posts,
         cost_eur: m.cost_eur,

@@ -33,6 +33,7 @@ fn instance(need: &[f64], sites: &[(f64, u32, u32, u32)], pairs: &[(usize, u32, 
         dep_floors: BTreeMap::new(),
         dep_caps: BTreeMap::new(),
         objective: Objective::Attendance,
+        coverage_eligible: vec![true; sites.len()],
     }
 }
 
@@ -199,4 +200,29 @@ fn lp_plan_is_never_worse_than_greedy_on_random_instances() {
         assert!(a >= b - 1e-6, "case {case}: LP plan {a} < greedy {b}");
         assert!(lp.lp_bound.unwrap() >= a - 1e-6);
     }
+}
+
+#[test]
+fn coverage_mode_solves_a_hand_made_mclp() {
+    // Needs 100, 50, 60, 80, 30. Site a covers u0,u1; b covers u1,u2,u3; c covers u3,u4; d covers u0,u4.
+    // p = 2: {a, b} 290 (all but u4), {b, d} 320 (everything), {a, c} 320 (everything) → 320.
+    // p = 1: b covers 190, the best single site.
+    let pairs = [(0, 0, 1.0), (1, 0, 1.0), (1, 1, 1.0), (2, 1, 1.0), (3, 1, 1.0), (3, 2, 1.0), (4, 2, 1.0), (0, 3, 1.0), (4, 3, 1.0)];
+    let mut p = instance(&[100.0, 50.0, 60.0, 80.0, 30.0], &[(1.0, 1, 0, 0); 4], &pairs, 2, 1e9);
+    p.objective = Objective::Coverage;
+    let plan = solve(&p, Method::Lp).unwrap();
+    assert!((plan.objective - 320.0).abs() < 1e-9);
+    assert_eq!(plan.posts.iter().sum::<u32>(), 2);
+    p.posts = 1;
+    let plan = solve(&p, Method::Lp).unwrap();
+    assert!((plan.objective - 190.0).abs() < 1e-9);
+    assert_eq!(plan.posts, vec![0, 1, 0, 0]);
+    // The LP bound is at least the integer optimum; greedy is never better.
+    assert!(plan.lp_bound.unwrap() >= 190.0 - 1e-9);
+    p.posts = 2;
+    assert!(solve(&p, Method::Greedy).unwrap().objective <= 320.0 + 1e-9);
+    // Only eligible sites open: without b and d, p = 2 gives {a, c} = 320 still; without a, c, d only b.
+    p.coverage_eligible = vec![false, true, false, false];
+    let plan = solve(&p, Method::Lp).unwrap();
+    assert!((plan.objective - 190.0).abs() < 1e-9);
 }

@@ -191,6 +191,16 @@ fn solve_restricted(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>]) -> Res
         cap_rows.push(model.add_constraint(e.leq(p.sites[j].existing_capacity)));
     }
     if matches!(posts, Posts::Relaxed) {
+        // Strong formulation: a unit cannot draw more from a site than the site's share of
+        // one post could give it (z_ij ≤ min(need_i, capacity) · x_j). Without it the
+        // relaxation spreads hundredths of a post over every village and its bound is weak.
+        for (i, cols) in active.iter().enumerate() {
+            let limit = p.need[i].min(p.capacity_per_post);
+            for (&k, var) in cols.iter().zip(&z[i]) {
+                let site = p.pairs[k].site as usize;
+                model = model.with(Expression::from(*var).leq(limit * x[site]));
+            }
+        }
         let total: Expression = x.iter().copied().sum();
         model = model.with(total.leq(f64::from(p.posts)));
         let mut cost = Expression::default();

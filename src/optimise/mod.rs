@@ -1,6 +1,7 @@
 //! Optimiser: places the posts. LP relaxation (HiGHS) for the bound, rounding for an
 //! integer plan, a greedy baseline, and the best of them as the plan.
 
+mod coverage;
 mod greedy;
 mod log;
 mod lp;
@@ -124,6 +125,9 @@ pub fn check_feasible(p: &Problem) -> Result<(), SolveError> {
 /// [`SolveError`] when the scenario is infeasible or the solver fails.
 pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     check_feasible(p)?;
+    if p.objective == problem::Objective::Coverage {
+        return solve_coverage_plan(p, method);
+    }
     let clock = std::time::Instant::now();
     let greedy = greedy::greedy_posts(p)?;
     log::stage("greedy", clock);
@@ -152,4 +156,20 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         (greedy.posts, greedy.flows, greedy.objective, "greedy")
     };
     Ok(Plan { objective, lp_columns: relaxed.columns, lp_rounds: relaxed.rounds, posts, flows, lp_bound: Some(bound), source })
+}
+
+/// Time limit of the coverage MIP, seconds.
+const COVERAGE_TIME_LIMIT_S: f64 = 600.0;
+
+fn solve_coverage_plan(p: &Problem, method: Method) -> Result<Plan, SolveError> {
+    let (open, objective, lp_bound, source) = if method == Method::Greedy {
+        let (open, value) = coverage::greedy_coverage(p, &p.coverage_eligible);
+        (open, value, None, "mclp-greedy")
+    } else {
+        let c = coverage::solve_coverage(p, &p.coverage_eligible, COVERAGE_TIME_LIMIT_S)?;
+        (c.open, c.objective, Some(c.lp_bound), "mclp")
+    };
+    // The same measures as every plan: capacitated flows of the open sites.
+    let flows = lp::solve_flows(p, lp::Posts::Fixed(&open), None)?;
+    Ok(Plan { objective, lp_columns: flows.columns, lp_rounds: flows.rounds, posts: open, flows: flows.flows, lp_bound, source })
 }

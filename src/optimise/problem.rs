@@ -121,6 +121,8 @@ pub struct Problem {
     pub dep_caps: BTreeMap<u32, u32>,
     /// What to maximise.
     pub objective: Objective,
+    /// Sites that coverage mode may open (one per commune: its town hall).
+    pub coverage_eligible: Vec<bool>,
 }
 
 impl Problem {
@@ -234,6 +236,7 @@ pub fn build_problem(data: &Dataset, need: &NeedScores, reach: &Reach, params: &
         capacity_per_post: params.capacity_per_post,
         returns: params.returns.clone(),
         objective: params.objective,
+        coverage_eligible: data.candidates.iter().map(|c| c.kind == crate::SiteKind::Mairie).collect(),
     }
 }
 
