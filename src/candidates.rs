@@ -64,7 +64,8 @@ pub fn build_candidates(
                 // Sites on the city's edge fall outside the simplified polygons: take the nearest.
                 located.or_else(|| {
                     parts.iter().copied().min_by(|a, b| {
-                        great_circle_m(point, units[a.get()].point).total_cmp(&great_circle_m(point, units[b.get()].point))
+                        great_circle_m(point, units[a.get()].point)
+                            .total_cmp(&great_circle_m(point, units[b.get()].point))
                     })
                 })
             })

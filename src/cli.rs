@@ -1,5 +1,8 @@
 //! Command-line interface (clap derive). The `///` docs are the `--help` text.
 
+// `///` docs here are --help text, where backticks would print as such.
+#![allow(clippy::doc_markdown)]
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -117,6 +120,21 @@ pub struct PlanArgs {
 
     #[command(flatten)]
     pub need: NeedOptions,
+
+    #[command(flatten)]
+    pub area: AreaOptions,
+}
+
+/// Restricts a run to some départements or regions (units and candidates in them only).
+#[derive(Debug, Args)]
+pub struct AreaOptions {
+    /// Keep only this département (repeatable): 59, 2A, 971…
+    #[arg(long = "departement", value_name = "DEP")]
+    pub departements: Vec<String>,
+
+    /// Keep only this region, by COG code (repeatable): 32 for Hauts-de-France…
+    #[arg(long = "region", value_name = "REG")]
+    pub regions: Vec<String>,
 }
 
 /// Distance-decay kinds.
@@ -235,11 +253,16 @@ fn detour(s: &str) -> Result<f64, String> {
 }
 
 fn speed_bands(s: &str) -> Result<SpeedBands, String> {
-    let expected = "expected MAX_DENSITY:KMH pairs such as 100:60,1000:45,inf:20 (increasing densities, speeds in (0, 200])";
+    let expected =
+        "expected MAX_DENSITY:KMH pairs such as 100:60,1000:45,inf:20 (increasing densities, speeds in (0, 200])";
     let mut bands: Vec<SpeedBand> = Vec::new();
     for part in s.split(',') {
         let (d, v) = part.split_once(':').ok_or_else(|| format!("{expected}, got {part:?}"))?;
-        let max_density_km2 = if d.trim() == "inf" { f64::INFINITY } else { d.trim().parse().map_err(|_| format!("{expected}, got {d:?}"))? };
+        let max_density_km2 = if d.trim() == "inf" {
+            f64::INFINITY
+        } else {
+            d.trim().parse().map_err(|_| format!("{expected}, got {d:?}"))?
+        };
         let speed_kmh: f64 = v.trim().parse().map_err(|_| format!("{expected}, got {v:?}"))?;
         let increasing = bands.last().is_none_or(|b| max_density_km2 > b.max_density_km2);
         if !(speed_kmh.is_finite() && speed_kmh > 0.0 && speed_kmh <= 200.0 && increasing && max_density_km2 >= 0.0) {

@@ -68,7 +68,9 @@ pub enum LoadError {
         expected: String,
     },
     /// A key that must be unique appears again.
-    #[error("{path}:{line}: field `{field}` = {value:?} is a duplicate (first seen on line {first_line}); expected each value once")]
+    #[error(
+        "{path}:{line}: field `{field}` = {value:?} is a duplicate (first seen on line {first_line}); expected each value once"
+    )]
     Duplicate {
         /// File concerned.
         path: PathBuf,

@@ -7,7 +7,10 @@ use maillage::report::{need_totals, write_atomic, write_need_table, write_reach_
 use maillage::spatial::{CrowFlies, Reach, SiteIndex, TravelTime, build_reach};
 use maillage::{DataFiles, Dataset, NeedModel, NeedScores, NeedSource, load, score_need};
 
-use crate::cli::{Cli, Command, DecayKind, ObjectiveKind, NeedArgs, NeedOptions, PlanArgs, ReachArgs, SolverKind, TravelOptions};
+use crate::cli::{
+    AreaOptions, Cli, Command, DecayKind, NeedArgs, NeedOptions, ObjectiveKind, PlanArgs, ReachArgs, SolverKind,
+    TravelOptions,
+};
 
 pub fn run(cli: Cli) -> Result<()> {
     if let Some(n) = cli.threads {
@@ -122,10 +125,10 @@ fn reach(files: &DataFiles, args: &ReachArgs) -> Result<()> {
 fn dep_limits(data: &Dataset, flag: &str, values: &[String]) -> Result<std::collections::BTreeMap<String, u32>> {
     let mut out = std::collections::BTreeMap::new();
     for v in values {
-        let (dep, n) = v
-            .split_once('=')
-            .with_context(|| format!("--{flag} {v:?}: expected DEP=N, e.g. --{flag} 59=40"))?;
-        let n: u32 = n.trim().parse().with_context(|| format!("--{flag} {v:?}: expected a whole number of posts after '='"))?;
+        let (dep, n) =
+            v.split_once('=').with_context(|| format!("--{flag} {v:?}: expected DEP=N, e.g. --{flag} 59=40"))?;
+        let n: u32 =
+            n.trim().parse().with_context(|| format!("--{flag} {v:?}: expected a whole number of posts after '='"))?;
         anyhow::ensure!(
             data.units.iter().any(|u| u.dep == dep.trim()),
             "--{flag} {v:?}: département {:?} is not in the data (codes keep their zero: 01, 2A, 971)",
@@ -144,7 +147,7 @@ fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     let progress = indicatif::ProgressBar::new_spinner();
     progress.enable_steady_tick(std::time::Duration::from_millis(200));
     progress.set_message("chargement des données");
-    let data = load_dataset(files)?;
+    let data = restrict_area(load_dataset(files)?, &args.area)?;
     print_candidates(&data);
     let need = score(&data, &args.need)?;
     progress.set_message("accessibilité (R-tree)");
@@ -223,14 +226,27 @@ fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     println!("  conseillers     {:>12}", summary.posts);
     println!("  coût            {:>12.0} €", summary.cost_eur);
     println!("  besoin          {:>12.0}", summary.need);
-    println!("  servis          {:>12.0}  ({:.1}% du besoin)", summary.served, 100.0 * summary.served / summary.need.max(1.0));
+    println!(
+        "  servis          {:>12.0}  ({:.1}% du besoin)",
+        summary.served,
+        100.0 * summary.served / summary.need.max(1.0)
+    );
     println!("  servis pondérés {:>12.0}", summary.weighted_served);
-    println!("  couverture      {:>11.1}%  (besoin à moins de {} min d'un conseiller)", 100.0 * summary.coverage_share, args.travel.bound);
+    println!(
+        "  couverture      {:>11.1}%  (besoin à moins de {} min d'un conseiller)",
+        100.0 * summary.coverage_share,
+        args.travel.bound
+    );
     println!("  objectif        {:>12.1}", summary.objective);
     if let (Some(b), Some(g)) = (summary.lp_bound, summary.gap) {
         println!("  borne LP        {:>12.1}  (écart {:.3}%)", b, 100.0 * g);
     }
-    println!("  départements    {:>12}  servis; part servie min {:.1}%, Gini {:.3}", summary.departements_served, 100.0 * summary.min_dep_served_share, summary.gini_dep_served_share);
+    println!(
+        "  départements    {:>12}  servis; part servie min {:.1}%, Gini {:.3}",
+        summary.departements_served,
+        100.0 * summary.min_dep_served_share,
+        summary.gini_dep_served_share
+    );
     for (zone, z) in &summary.zones {
         println!("  {zone:<6} {:>6} postes, besoin {:>10.0}, servis {:>10.0}", z.posts, z.need, z.served);
     }
@@ -239,4 +255,26 @@ fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
         println!("wrote {}", p.display());
     }
     Ok(())
+}
+
+/// Applies --departement / --region, refusing codes absent from the data.
+fn restrict_area(data: Dataset, area: &AreaOptions) -> Result<Dataset> {
+    if area.departements.is_empty() && area.regions.is_empty() {
+        return Ok(data);
+    }
+    for d in &area.departements {
+        anyhow::ensure!(
+            data.units.iter().any(|u| &u.dep == d),
+            "--departement {d:?}: no such département in the data (codes keep their zero: 01, 2A, 971)"
+        );
+    }
+    for r in &area.regions {
+        anyhow::ensure!(
+            data.units.iter().any(|u| &u.reg == r),
+            "--region {r:?}: no such region in the data (COG codes: 11, 32, 84, 01…)"
+        );
+    }
+    let kept = data.restrict(|u| area.departements.contains(&u.dep) || area.regions.contains(&u.reg));
+    eprintln!("restricted to {} units and {} candidates", kept.units.len(), kept.candidates.len());
+    Ok(kept)
 }

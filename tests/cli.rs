@@ -99,13 +99,7 @@ fn reach_with_an_od_matrix_writes_only_its_pairs() {
     let out = tempfile::tempdir().unwrap();
     let od = write_file(out.path(), "od.csv", "origin,destination,minutes\n69266,69381,5.5\n");
     let path = out.path().join("reach.csv");
-    cli_command()
-        .arg("--data")
-        .arg(sample_dir())
-        .args(["reach", "--od", &od, "--out"])
-        .arg(&path)
-        .assert()
-        .success();
+    cli_command().arg("--data").arg(sample_dir()).args(["reach", "--od", &od, "--out"]).arg(&path).assert().success();
     let text = fs::read_to_string(&path).unwrap();
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
@@ -118,14 +112,34 @@ fn reach_with_an_od_matrix_writes_only_its_pairs() {
 #[test]
 fn bad_communes_files_fail_with_file_line_and_field() {
     let cases: [(&str, fn(String) -> String, &[&str]); 5] = [
-        ("missing column", |t| t.replacen("population", "populaton", 1), &["communes.csv:1:", "missing column `population`"]),
-        ("bad insee", |t| t.replacen("\n69029,", "\n6929,", 1), &["communes.csv:2:", "field `insee` = \"6929\"", "leading zeros"]),
-        ("nan latitude", |t| t.replacen(",45.73366,", ",NaN,", 1), &["communes.csv:2:", "field `lat` = \"NaN\"", "a number between -90 and 90"]),
-        ("longitude out of range", |t| t.replacen(",4.9092,", ",200.5,", 1), &["communes.csv:2:", "field `lon` = \"200.5\""]),
-        ("duplicate code", |t| {
-            let second = t.lines().nth(1).unwrap().to_owned();
-            format!("{t}{second}\n")
-        }, &["communes.csv:24:", "field `insee` = \"69029\" is a duplicate (first seen on line 2)"]),
+        (
+            "missing column",
+            |t| t.replacen("population", "populaton", 1),
+            &["communes.csv:1:", "missing column `population`"],
+        ),
+        (
+            "bad insee",
+            |t| t.replacen("\n69029,", "\n6929,", 1),
+            &["communes.csv:2:", "field `insee` = \"6929\"", "leading zeros"],
+        ),
+        (
+            "nan latitude",
+            |t| t.replacen(",45.73366,", ",NaN,", 1),
+            &["communes.csv:2:", "field `lat` = \"NaN\"", "a number between -90 and 90"],
+        ),
+        (
+            "longitude out of range",
+            |t| t.replacen(",4.9092,", ",200.5,", 1),
+            &["communes.csv:2:", "field `lon` = \"200.5\""],
+        ),
+        (
+            "duplicate code",
+            |t| {
+                let second = t.lines().nth(1).unwrap().to_owned();
+                format!("{t}{second}\n")
+            },
+            &["communes.csv:24:", "field `insee` = \"69029\" is a duplicate (first seen on line 2)"],
+        ),
     ];
     for (name, change, needles) in cases {
         let dir = sample_copy();
@@ -139,12 +153,24 @@ fn bad_communes_files_fail_with_file_line_and_field() {
 fn bad_need_files_fail_with_file_line_and_field() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&str, &str, &[&str]); 8] = [
-        ("negative", "insee,need\n69029,12\n69266,-5\n", &["neg.csv:3:", "field `need` = \"-5\"", "a number between 0 and"]),
+        (
+            "negative",
+            "insee,need\n69029,12\n69266,-5\n",
+            &["neg.csv:3:", "field `need` = \"-5\"", "a number between 0 and"],
+        ),
         ("not a number", "insee,need\n69029,beaucoup\n", &["nan.csv:2:", "field `need` = \"beaucoup\""]),
         ("NaN", "insee,need\n69029,NaN\n", &["nan2.csv:2:", "field `need` = \"NaN\""]),
-        ("duplicate", "insee,need\n69029,1\n69266,2\n69029,3\n", &["dup.csv:4:", "field `insee` = \"69029\" is a duplicate (first seen on line 2)"]),
+        (
+            "duplicate",
+            "insee,need\n69029,1\n69266,2\n69029,3\n",
+            &["dup.csv:4:", "field `insee` = \"69029\" is a duplicate (first seen on line 2)"],
+        ),
         ("empty", "", &["empty.csv", "the file is empty", "insee,need"]),
-        ("unknown code", "insee,need\n69029,1\n01001,2\n", &["unknown.csv:3:", "field `insee` = \"01001\"", "demand unit"]),
+        (
+            "unknown code",
+            "insee,need\n69029,1\n01001,2\n",
+            &["unknown.csv:3:", "field `insee` = \"01001\"", "demand unit"],
+        ),
         ("split city", "insee,need\n69123,1\n", &["city.csv:2:", "field `insee` = \"69123\"", "arrondissement code"]),
         ("semicolons", "insee;need\n69029;1\n", &["semi.csv:1:", "missing column `insee`"]),
     ];
@@ -160,10 +186,26 @@ fn bad_need_files_fail_with_file_line_and_field() {
 fn bad_od_matrices_fail_with_file_line_and_field() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&str, &str, &[&str]); 4] = [
-        ("unknown destination", "origin,destination,minutes\n69029,69266,4\n69029,99999,3\n", &["od1.csv:3:", "field `destination` = \"99999\""]),
-        ("negative minutes", "origin,destination,minutes\n69029,69266,-4\n", &["od2.csv:2:", "field `minutes` = \"-4\"", "a number between 0 and"]),
-        ("lost leading zero", "origin,destination,minutes\n1001,69266,4\n", &["od3.csv:2:", "field `origin` = \"1001\"", "leading zeros"]),
-        ("duplicate pair", "origin,destination,minutes\n69029,69266,4\n69029,69266,5\n", &["od4.csv:3:", "duplicate (first seen on line 2)"]),
+        (
+            "unknown destination",
+            "origin,destination,minutes\n69029,69266,4\n69029,99999,3\n",
+            &["od1.csv:3:", "field `destination` = \"99999\""],
+        ),
+        (
+            "negative minutes",
+            "origin,destination,minutes\n69029,69266,-4\n",
+            &["od2.csv:2:", "field `minutes` = \"-4\"", "a number between 0 and"],
+        ),
+        (
+            "lost leading zero",
+            "origin,destination,minutes\n1001,69266,4\n",
+            &["od3.csv:2:", "field `origin` = \"1001\"", "leading zeros"],
+        ),
+        (
+            "duplicate pair",
+            "origin,destination,minutes\n69029,69266,4\n69029,69266,5\n",
+            &["od4.csv:3:", "duplicate (first seen on line 2)"],
+        ),
     ];
     for (i, (name, text, needles)) in cases.into_iter().enumerate() {
         println!("case: {name}");

@@ -115,7 +115,8 @@ fn candidates_are_deduplicated_sites_plus_one_town_hall_per_unit() {
         assert_eq!(index.within(c.point, maillage::MERGE_RADIUS_M).count(), 1, "{} has a twin within 50 m", c.id);
     }
     // Sites of Paris, Lyon and Marseille are placed in an arrondissement.
-    let in_cities = data.candidates.iter().filter(|c| data.units[c.unit.get()].city.is_some() && c.kind != SiteKind::Mairie);
+    let in_cities =
+        data.candidates.iter().filter(|c| data.units[c.unit.get()].city.is_some() && c.kind != SiteKind::Mairie);
     assert!(in_cities.count() > 100);
     let ids: std::collections::HashSet<&str> = data.candidates.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids.len(), data.candidates.len(), "candidate ids are unique");

@@ -7,7 +7,13 @@ use maillage::optimise::{Method, Objective, Pair, Plan, Problem, Segment, SiteSp
 use crate::util::{Rng, SEED_1};
 
 /// Builds a problem from needs, sites (cost, max posts, fixed, dep) and pairs (unit, site, weight).
-fn instance(need: &[f64], sites: &[(f64, u32, u32, u32)], pairs: &[(usize, u32, f64)], posts: u32, budget: f64) -> Problem {
+fn instance(
+    need: &[f64],
+    sites: &[(f64, u32, u32, u32)],
+    pairs: &[(usize, u32, f64)],
+    posts: u32,
+    budget: f64,
+) -> Problem {
     let mut sorted = pairs.to_vec();
     sorted.sort_by_key(|&(u, s, _)| (u, s));
     let mut unit_offsets = vec![0];
@@ -21,7 +27,13 @@ fn instance(need: &[f64], sites: &[(f64, u32, u32, u32)], pairs: &[(usize, u32, 
         unit_dep: vec![0; need.len()],
         sites: sites
             .iter()
-            .map(|&(cost_eur, max_posts, fixed_posts, dep)| SiteSpec { cost_eur, max_posts, fixed_posts, existing_capacity: 0.0, dep })
+            .map(|&(cost_eur, max_posts, fixed_posts, dep)| SiteSpec {
+                cost_eur,
+                max_posts,
+                fixed_posts,
+                existing_capacity: 0.0,
+                dep,
+            })
             .collect(),
         pairs: flat,
         unit_offsets,
@@ -39,7 +51,13 @@ fn instance(need: &[f64], sites: &[(f64, u32, u32, u32)], pairs: &[(usize, u32, 
 
 /// Two sites: s0 reaches u0 (need 700), s1 reaches u1 (300) and u2 (200). 400 people a post.
 fn two_sites(posts: u32, budget: f64) -> Problem {
-    instance(&[700.0, 300.0, 200.0], &[(1.0, 3, 0, 0), (1.0, 3, 0, 1)], &[(0, 0, 1.0), (1, 1, 1.0), (2, 1, 1.0)], posts, budget)
+    instance(
+        &[700.0, 300.0, 200.0],
+        &[(1.0, 3, 0, 0), (1.0, 3, 0, 1)],
+        &[(0, 0, 1.0), (1, 1, 1.0), (2, 1, 1.0)],
+        posts,
+        budget,
+    )
 }
 
 /// Checks every constraint of the plan, returns its objective.
@@ -131,7 +149,8 @@ fn site_maximum_binds() {
 fn distance_decay_prefers_the_near_site() {
     // u0 (need 1000) is near s0 (weight 1) and far from s1 (0.5); u1 (100) is near s1.
     // One post: at s0 400 × 1 = 400; at s1 100 × 1 + 300 × 0.5 = 250.
-    let p = instance(&[1000.0, 100.0], &[(1.0, 1, 0, 0), (1.0, 1, 0, 0)], &[(0, 0, 1.0), (0, 1, 0.5), (1, 1, 1.0)], 1, 1e9);
+    let p =
+        instance(&[1000.0, 100.0], &[(1.0, 1, 0, 0), (1.0, 1, 0, 0)], &[(0, 0, 1.0), (0, 1, 0.5), (1, 1, 1.0)], 1, 1e9);
     assert!((optimum(&p) - 400.0).abs() < 1e-6);
     // Weighted: s1's flows count 100 + 150.
     let p2 = instance(&[1000.0, 100.0], &[(1.0, 1, 0, 0), (1.0, 1, 0, 0)], &[(0, 1, 0.5), (1, 1, 1.0)], 1, 1e9);
@@ -142,7 +161,13 @@ fn distance_decay_prefers_the_near_site() {
 fn diminishing_returns_spread_the_posts() {
     // Halves worth 1 then 0.5. s0 reaches u0 (800) and u2 (400); s1 reaches u1 (800).
     // s0×2: 400 + 200 + 200 × 0.5 = 700; one each: 400 + 400 = 800; s1×2: 400 + 400 × 0.5 = 600.
-    let mut p = instance(&[800.0, 800.0, 400.0], &[(1.0, 2, 0, 0), (1.0, 2, 0, 0)], &[(0, 0, 1.0), (1, 1, 1.0), (2, 0, 1.0)], 2, 1e9);
+    let mut p = instance(
+        &[800.0, 800.0, 400.0],
+        &[(1.0, 2, 0, 0), (1.0, 2, 0, 0)],
+        &[(0, 0, 1.0), (1, 1, 1.0), (2, 0, 1.0)],
+        2,
+        1e9,
+    );
     p.returns = vec![Segment { share: 0.5, value: 1.0 }, Segment { share: 0.5, value: 0.5 }];
     assert!((optimum(&p) - 800.0).abs() < 1e-6);
     assert_eq!(solve(&p, Method::Lp).unwrap().posts, vec![1, 1]);
@@ -207,7 +232,17 @@ fn coverage_mode_solves_a_hand_made_mclp() {
     // Needs 100, 50, 60, 80, 30. Site a covers u0,u1; b covers u1,u2,u3; c covers u3,u4; d covers u0,u4.
     // p = 2: {a, b} 290 (all but u4), {b, d} 320 (everything), {a, c} 320 (everything) → 320.
     // p = 1: b covers 190, the best single site.
-    let pairs = [(0, 0, 1.0), (1, 0, 1.0), (1, 1, 1.0), (2, 1, 1.0), (3, 1, 1.0), (3, 2, 1.0), (4, 2, 1.0), (0, 3, 1.0), (4, 3, 1.0)];
+    let pairs = [
+        (0, 0, 1.0),
+        (1, 0, 1.0),
+        (1, 1, 1.0),
+        (2, 1, 1.0),
+        (3, 1, 1.0),
+        (3, 2, 1.0),
+        (4, 2, 1.0),
+        (0, 3, 1.0),
+        (4, 3, 1.0),
+    ];
     let mut p = instance(&[100.0, 50.0, 60.0, 80.0, 30.0], &[(1.0, 1, 0, 0); 4], &pairs, 2, 1e9);
     p.objective = Objective::Coverage;
     let plan = solve(&p, Method::Lp).unwrap();

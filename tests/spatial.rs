@@ -2,7 +2,9 @@
 
 use std::collections::HashSet;
 
-use maillage::spatial::{CrowFlies, SiteIndex, TravelTime, build_reach, candidate_place, great_circle_m, lambert93, unit_place};
+use maillage::spatial::{
+    CrowFlies, SiteIndex, TravelTime, build_reach, candidate_place, great_circle_m, lambert93, unit_place,
+};
 use maillage::{CommuneCode, LonLat, UnitIdx, load};
 
 use crate::util::{Rng, SEED_1, national, national_reach, sample};
@@ -93,7 +95,10 @@ fn reach_never_crosses_territories_and_respects_the_bound() {
     assert!(drom_pairs > 0);
     // Every unit reaches its own town hall.
     for (i, u) in data.units.iter().enumerate() {
-        let own = reach.of(UnitIdx(i as u32)).iter().any(|l| data.candidates[l.candidate.get()].id == format!("mairie:{}", u.code));
+        let own = reach
+            .of(UnitIdx(i as u32))
+            .iter()
+            .any(|l| data.candidates[l.candidate.get()].id == format!("mairie:{}", u.code));
         assert!(own, "{}", u.code);
     }
 }
@@ -113,7 +118,9 @@ fn reach_finds_every_candidate_within_the_bound() {
             .iter()
             .enumerate()
             .filter(|(_, c)| data.units[c.unit.get()].territory() == data.units[unit.get()].territory())
-            .filter(|(_, c)| c.unit == unit || f64::from(model.minutes(&from, &candidate_place(&data.units, c)).unwrap()) <= 30.0)
+            .filter(|(_, c)| {
+                c.unit == unit || f64::from(model.minutes(&from, &candidate_place(&data.units, c)).unwrap()) <= 30.0
+            })
             .map(|(i, _)| i as u32)
             .collect();
         let got: HashSet<u32> = reach.of(unit).iter().map(|l| l.candidate.0).collect();

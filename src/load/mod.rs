@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 pub use need_file::{MAX_UNIT_NEED, load_need_file};
 pub use od_matrix::{MAX_MINUTES, load_od_matrix};
 pub use sites::{ArrondissementShapes, SiteRecord};
-pub use units::UnitsReport;
 pub(crate) use table::Table;
+pub use units::UnitsReport;
 
 use crate::LoadError;
 use crate::candidates::{CandidatesReport, build_candidates};
@@ -90,6 +90,26 @@ impl Dataset {
             }
         }
         Self { units, candidates, units_report, candidates_report, by_code, cities }
+    }
+
+    /// Keeps the units for which `keep` is true and the candidates that lie in them
+    /// (indices are renumbered; order is kept).
+    #[must_use]
+    pub fn restrict(&self, keep: impl Fn(&DemandUnit) -> bool) -> Self {
+        let mut new_index = vec![None; self.units.len()];
+        let mut units = Vec::new();
+        for (i, u) in self.units.iter().enumerate() {
+            if keep(u) {
+                new_index[i] = Some(UnitIdx(units.len() as u32));
+                units.push(u.clone());
+            }
+        }
+        let candidates = self
+            .candidates
+            .iter()
+            .filter_map(|c| new_index[c.unit.get()].map(|unit| Candidate { unit, ..c.clone() }))
+            .collect();
+        Self::from_parts(units, candidates, self.units_report.clone(), self.candidates_report.clone())
     }
 
     /// The unit with this INSEE code.

@@ -43,13 +43,13 @@ pub(crate) fn load_sites(path: &Path) -> Result<Vec<SiteRecord>, LoadError> {
             });
         }
         let kind = SiteKind::from_source_kind(row.str("kind")).ok_or_else(|| {
-            row.error("kind", "france_services:…, conseiller_numerique, lieu_mediation_numerique[:…] or lieu_inclusion:…")
+            row.error(
+                "kind",
+                "france_services:…, conseiller_numerique, lieu_mediation_numerique[:…] or lieu_inclusion:…",
+            )
         })?;
-        let point = if row.str("lat").is_empty() && row.str("lon").is_empty() {
-            None
-        } else {
-            Some(point(row, "lon", "lat")?)
-        };
+        let point =
+            if row.str("lat").is_empty() && row.str("lon").is_empty() { None } else { Some(point(row, "lon", "lat")?) };
         let insee = if row.str("insee_2026").is_empty() { None } else { Some(row.code("insee_2026")?) };
         sites.push(SiteRecord { source_id, name: row.str("name").to_owned(), kind, point, insee });
         Ok(())
@@ -76,17 +76,16 @@ impl ArrondissementShapes {
 pub(crate) fn load_arrondissement_shapes(path: &Path) -> Result<ArrondissementShapes, LoadError> {
     let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?;
     let feature_err = |feature: String, message: String| LoadError::Feature { path: path.to_owned(), feature, message };
-    let collection: geojson::FeatureCollection =
-        text.parse::<geojson::GeoJson>().map_err(|e| feature_err("-".into(), e.to_string())).and_then(|g| {
-            geojson::FeatureCollection::try_from(g).map_err(|e| feature_err("-".into(), e.to_string()))
-        })?;
+    let collection: geojson::FeatureCollection = text
+        .parse::<geojson::GeoJson>()
+        .map_err(|e| feature_err("-".into(), e.to_string()))
+        .and_then(|g| geojson::FeatureCollection::try_from(g).map_err(|e| feature_err("-".into(), e.to_string())))?;
     let mut shapes = Vec::new();
     for (i, f) in collection.features.into_iter().enumerate() {
-        let code = f
-            .property("code")
-            .and_then(|v| v.as_str())
-            .and_then(|s| CommuneCode::parse(s).ok())
-            .ok_or_else(|| feature_err(i.to_string(), "property `code`: expected an INSEE arrondissement code".into()))?;
+        let code =
+            f.property("code").and_then(|v| v.as_str()).and_then(|s| CommuneCode::parse(s).ok()).ok_or_else(|| {
+                feature_err(i.to_string(), "property `code`: expected an INSEE arrondissement code".into())
+            })?;
         let geometry = f.geometry.ok_or_else(|| feature_err(code.to_string(), "expected a geometry".into()))?;
         let shape: geo::Geometry<f64> =
             geometry.try_into().map_err(|e: geojson::Error| feature_err(code.to_string(), e.to_string()))?;

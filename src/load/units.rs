@@ -186,13 +186,10 @@ pub(crate) fn load_units(
         communes.iter().enumerate().map(|(i, u)| (u.code.clone(), i)).collect();
     let scores = load_fragility(ifn_path, &commune_index)?;
     let mut arrondissements = load_arrondissements(plm_path, &commune_index, &communes)?;
-    let wanted: HashMap<CommuneCode, usize> = arrondissements
-        .values()
-        .flatten()
-        .enumerate()
-        .map(|(i, u)| (u.code.clone(), i))
-        .collect();
-    let arr_scores = if wanted.is_empty() { HashMap::new() } else { load_arrondissement_fragility(iris_path, &wanted)? };
+    let wanted: HashMap<CommuneCode, usize> =
+        arrondissements.values().flatten().enumerate().map(|(i, u)| (u.code.clone(), i)).collect();
+    let arr_scores =
+        if wanted.is_empty() { HashMap::new() } else { load_arrondissement_fragility(iris_path, &wanted)? };
 
     let mut units = Vec::with_capacity(communes.len() + wanted.len());
     for mut commune in communes {

@@ -49,9 +49,7 @@ impl SiteKind {
         let (head, tail) = kind.split_once(':').unwrap_or((kind, ""));
         match (head, tail) {
             ("france_services", _) | ("lieu_inclusion", "france-services") => Some(Self::FranceServices),
-            ("conseiller_numerique", _) | ("lieu_inclusion", "conseiller-numerique") => {
-                Some(Self::ConseillerNumerique)
-            }
+            ("conseiller_numerique", _) | ("lieu_inclusion", "conseiller-numerique") => Some(Self::ConseillerNumerique),
             ("lieu_mediation_numerique" | "lieu_inclusion", _) => Some(Self::LieuMediation),
             _ => None,
         }

@@ -11,8 +11,7 @@ use std::fmt;
 pub struct CommuneCode(String);
 
 /// What a valid INSEE code looks like, for error messages.
-pub const CODE_EXPECTED: &str =
-    "a 5-character INSEE code such as 01001, 2A004 or 97101 (leading zeros kept)";
+pub const CODE_EXPECTED: &str = "a 5-character INSEE code such as 01001, 2A004 or 97101 (leading zeros kept)";
 
 impl CommuneCode {
     /// Parses and validates a code.

@@ -1,6 +1,6 @@
-//! Coverage mode: the classic maximal covering location problem (Church & ReVelle, 1974),
-//! as in PySAL spopt's MCLP: open `p` sites to maximise the need within the bound of at least
-//! one open site. Solved exactly as a MIP with HiGHS.
+//! Coverage mode: the classic maximal covering location problem (Church & `ReVelle`, 1974),
+//! as in `PySAL` spopt's MCLP: open `p` sites to maximise the need within the bound of at least
+//! one open site. Solved exactly as a MIP with `HiGHS`.
 
 use good_lp::solvers::highs::highs;
 use good_lp::{Expression, ProblemVariables, ResolutionError, Solution, SolverModel, Variable, WithMipGap, variable};

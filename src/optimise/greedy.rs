@@ -125,10 +125,10 @@ pub(crate) fn greedy_posts(p: &Problem) -> Result<GreedyPlan, SolveError> {
             .map(|j| (Ordered(st.gain(j, p.capacity_per_post).0), std::cmp::Reverse(j)))
             .collect();
         loop {
-            if let Some(d) = phase {
-                if dep_posts[d as usize] >= p.dep_floors[&d] {
-                    break;
-                }
+            if let Some(d) = phase
+                && dep_posts[d as usize] >= p.dep_floors[&d]
+            {
+                break;
             }
             let Some((Ordered(stale), std::cmp::Reverse(j))) = heap.pop() else { break };
             let s = &p.sites[j];
@@ -152,13 +152,13 @@ pub(crate) fn greedy_posts(p: &Problem) -> Result<GreedyPlan, SolveError> {
             budget_left -= s.cost_eur;
             heap.push((Ordered(st.gain(j, p.capacity_per_post).0), std::cmp::Reverse(j)));
         }
-        if let Some(d) = phase {
-            if dep_posts[d as usize] < p.dep_floors[&d] {
-                return Err(SolveError::Infeasible(format!(
-                    "the floor of {} posts in département {} cannot be met: {} placed before posts, budget or site limits ran out",
-                    p.dep_floors[&d], p.deps[d as usize], dep_posts[d as usize]
-                )));
-            }
+        if let Some(d) = phase
+            && dep_posts[d as usize] < p.dep_floors[&d]
+        {
+            return Err(SolveError::Infeasible(format!(
+                "the floor of {} posts in département {} cannot be met: {} placed before posts, budget or site limits ran out",
+                p.dep_floors[&d], p.deps[d as usize], dep_posts[d as usize]
+            )));
         }
     }
     Ok(GreedyPlan { objective: st.objective(), posts: x, flows: st.flows })

@@ -1,9 +1,9 @@
-//! The linear program: built with good_lp, solved with HiGHS, over a growing set of flow
+//! The linear program: built with `good_lp`, solved with `HiGHS`, over a growing set of flow
 //! columns (column generation: start with each unit's best pairs, add the pairs whose
 //! reduced cost says they help, until none does). Also evaluates a fixed integer plan.
 
-use good_lp::solvers::highs::highs;
 use good_lp::solvers::DualValues;
+use good_lp::solvers::highs::highs;
 use good_lp::{
     Expression, ProblemVariables, ResolutionError, Solution, SolutionWithDual, SolverModel, Variable, variable,
 };
@@ -52,19 +52,27 @@ pub(crate) struct FlowSolution {
 }
 
 /// Solves the attendance LP (relaxed or with fixed posts) to optimality over all pairs.
-pub(crate) fn solve_flows(p: &Problem, posts: Posts<'_>, start: Option<&[Vec<usize>]>) -> Result<FlowSolution, SolveError> {
+pub(crate) fn solve_flows(
+    p: &Problem,
+    posts: Posts<'_>,
+    start: Option<&[Vec<usize>]>,
+) -> Result<FlowSolution, SolveError> {
     let n_units = p.unit_count();
     // Start from the given columns, or from each unit's highest-weight pairs.
-    let mut active: Vec<Vec<usize>> = if let Some(s) = start { s.to_vec() } else { (0..n_units)
-        .map(|i| {
-            let base = p.unit_offsets[i];
-            let mut idx: Vec<usize> = (base..p.unit_offsets[i + 1]).collect();
-            idx.sort_by(|&a, &b| p.pairs[b].weight.total_cmp(&p.pairs[a].weight).then(a.cmp(&b)));
-            idx.truncate(INITIAL_PAIRS_PER_UNIT);
-            idx.sort_unstable();
-            idx
-        })
-        .collect() };
+    let mut active: Vec<Vec<usize>> = if let Some(s) = start {
+        s.to_vec()
+    } else {
+        (0..n_units)
+            .map(|i| {
+                let base = p.unit_offsets[i];
+                let mut idx: Vec<usize> = (base..p.unit_offsets[i + 1]).collect();
+                idx.sort_by(|&a, &b| p.pairs[b].weight.total_cmp(&p.pairs[a].weight).then(a.cmp(&b)));
+                idx.truncate(INITIAL_PAIRS_PER_UNIT);
+                idx.sort_unstable();
+                idx
+            })
+            .collect()
+    };
     let mut rounds = 0;
     loop {
         rounds += 1;
@@ -161,10 +169,16 @@ fn solve_restricted(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>]) -> Res
         }
     }
     let mut model = vars.maximise(objective).using(highs).set_option("presolve", "on");
-    if let Ok(solver) = std::env::var("MAILLAGE_HIGHS_SOLVER") {
-        model = model.set_option("solver", solver);
-    } else if p.pairs.len() > 200_000 {
+    if p.pairs.len() > 200_000 {
         model = model.set_option("solver", "ipm");
+    }
+    // Expert knob for profiling: MAILLAGE_HIGHS_OPTS="solver=simplex,run_crossover=off".
+    if let Ok(opts) = std::env::var("MAILLAGE_HIGHS_OPTS") {
+        for kv in opts.split(',') {
+            if let Some((k, v)) = kv.split_once('=') {
+                model = model.set_option(k.trim(), v.trim());
+            }
+        }
     }
 
     let mut site_flow: Vec<Expression> = vec![Expression::default(); p.sites.len()];
@@ -222,12 +236,10 @@ fn solve_restricted(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>]) -> Res
         ResolutionError::Infeasible => SolveError::Infeasible("the linear program has no solution".into()),
         other => SolveError::Solver(other.to_string()),
     })?;
-    let objective = u
-        .iter()
-        .flat_map(|row| row.iter().zip(&segments).map(|(v, s)| s.value * solution.value(*v)))
-        .sum();
+    let objective = u.iter().flat_map(|row| row.iter().zip(&segments).map(|(v, s)| s.value * solution.value(*v))).sum();
     let posts_v: Vec<f64> = x.iter().map(|v| solution.value(*v)).collect();
-    let flow_values: Vec<Vec<f64>> = z.iter().map(|row| row.iter().map(|v| solution.value(*v).max(0.0)).collect()).collect();
+    let flow_values: Vec<Vec<f64>> =
+        z.iter().map(|row| row.iter().map(|v| solution.value(*v).max(0.0)).collect()).collect();
     super::log::stage("    solved", clock);
     let duals = solution.compute_dual();
     // Duals of `≤` rows in a maximisation are non-negative; HiGHS may report them negated.

@@ -1,4 +1,4 @@
-//! Optimiser: places the posts. LP relaxation (HiGHS) for the bound, rounding for an
+//! Optimiser: places the posts. LP relaxation (`HiGHS`) for the bound, rounding for an
 //! integer plan, a greedy baseline, and the best of them as the plan.
 
 mod coverage;
@@ -90,13 +90,13 @@ pub fn check_feasible(p: &Problem) -> Result<(), SolveError> {
         )));
     }
     for (&d, &floor) in &p.dep_floors {
-        if let Some(&cap) = p.dep_caps.get(&d) {
-            if floor > cap {
-                return Err(SolveError::Infeasible(format!(
-                    "département {}: floor {floor} above cap {cap}",
-                    p.deps[d as usize]
-                )));
-            }
+        if let Some(&cap) = p.dep_caps.get(&d)
+            && floor > cap
+        {
+            return Err(SolveError::Infeasible(format!(
+                "département {}: floor {floor} above cap {cap}",
+                p.deps[d as usize]
+            )));
         }
         let room: u32 = p.sites.iter().filter(|s| s.dep == d).map(|s| s.max_posts).sum();
         if room < floor {
@@ -155,7 +155,15 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     } else {
         (greedy.posts, greedy.flows, greedy.objective, "greedy")
     };
-    Ok(Plan { objective, lp_columns: relaxed.columns, lp_rounds: relaxed.rounds, posts, flows, lp_bound: Some(bound), source })
+    Ok(Plan {
+        objective,
+        lp_columns: relaxed.columns,
+        lp_rounds: relaxed.rounds,
+        posts,
+        flows,
+        lp_bound: Some(bound),
+        source,
+    })
 }
 
 /// Time limit of the coverage MIP, seconds.
@@ -171,5 +179,13 @@ fn solve_coverage_plan(p: &Problem, method: Method) -> Result<Plan, SolveError> 
     };
     // The same measures as every plan: capacitated flows of the open sites.
     let flows = lp::solve_flows(p, lp::Posts::Fixed(&open), None)?;
-    Ok(Plan { objective, lp_columns: flows.columns, lp_rounds: flows.rounds, posts: open, flows: flows.flows, lp_bound, source })
+    Ok(Plan {
+        objective,
+        lp_columns: flows.columns,
+        lp_rounds: flows.rounds,
+        posts: open,
+        flows: flows.flows,
+        lp_bound,
+        source,
+    })
 }

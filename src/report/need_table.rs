@@ -5,13 +5,26 @@ use std::io::Write;
 
 use crate::Dataset;
 use crate::model::DemandUnit;
-use crate::spatial::Reach;
 use crate::need::NeedScores;
+use crate::spatial::Reach;
 
 /// Columns of the need table, in order.
 pub const NEED_COLUMNS: [&str; 15] = [
-    "insee", "nom", "dep", "reg", "zone", "epci_siren", "population", "need", "pop_15_plus", "rate_pct",
-    "fragility", "need_source", "density_km2", "lon", "lat",
+    "insee",
+    "nom",
+    "dep",
+    "reg",
+    "zone",
+    "epci_siren",
+    "population",
+    "need",
+    "pop_15_plus",
+    "rate_pct",
+    "fragility",
+    "need_source",
+    "density_km2",
+    "lon",
+    "lat",
 ];
 
 /// Writes one CSV row per unit. INSEE codes keep their leading zeros.

@@ -45,11 +45,7 @@ pub fn great_circle_m(a: LonLat, b: LonLat) -> f64 {
 #[must_use]
 pub fn to_sphere_xyz(p: LonLat) -> [f64; 3] {
     let (lat, lon) = (p.lat().to_radians(), p.lon().to_radians());
-    [
-        EARTH_RADIUS_M * lat.cos() * lon.cos(),
-        EARTH_RADIUS_M * lat.cos() * lon.sin(),
-        EARTH_RADIUS_M * lat.sin(),
-    ]
+    [EARTH_RADIUS_M * lat.cos() * lon.cos(), EARTH_RADIUS_M * lat.cos() * lon.sin(), EARTH_RADIUS_M * lat.sin()]
 }
 
 /// Chord length, in metres on the [`EARTH_RADIUS_M`] sphere, that bounds every pair of points

@@ -5,7 +5,9 @@ mod index;
 mod reach;
 mod travel;
 
-pub use geodesy::{EARTH_RADIUS_M, MIN_LOCAL_RADIUS_M, chord_m, great_circle_m, lambert93, local_radius_m, to_sphere_xyz};
+pub use geodesy::{
+    EARTH_RADIUS_M, MIN_LOCAL_RADIUS_M, chord_m, great_circle_m, lambert93, local_radius_m, to_sphere_xyz,
+};
 pub use index::{SiteIndex, SiteLocation};
 pub use reach::{Link, Reach, build_reach, candidate_place, unit_place};
 pub use travel::{CrowFlies, Place, SpeedBand, TravelMatrix, TravelTime};

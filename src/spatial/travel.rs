@@ -54,7 +54,10 @@ impl Default for CrowFlies {
     /// 5,000 and 20 km/h in the densest cities.
     fn default() -> Self {
         let band = |max_density_km2, speed_kmh| SpeedBand { max_density_km2, speed_kmh };
-        Self { detour: 1.3, speeds: vec![band(100.0, 60.0), band(1000.0, 45.0), band(5000.0, 30.0), band(f64::INFINITY, 20.0)] }
+        Self {
+            detour: 1.3,
+            speeds: vec![band(100.0, 60.0), band(1000.0, 45.0), band(5000.0, 30.0), band(f64::INFINITY, 20.0)],
+        }
     }
 }
 
