@@ -111,6 +111,11 @@ pub struct PlanArgs {
     #[arg(long, value_name = "KIND", default_value = "attendance")]
     pub objective: ObjectiveKind,
 
+    /// Time limit of a MIP solve (coverage mode), seconds: the best plan found by then is kept
+    /// and its gap to the LP bound reported.
+    #[arg(long = "time-limit-s", value_name = "SECONDS", default_value_t = 60.0)]
+    pub time_limit_s: f64,
+
     /// Solver: lp (LP relaxation with HiGHS, rounded, never worse than greedy) or greedy.
     #[arg(long, value_name = "SOLVER", default_value = "lp")]
     pub solver: SolverKind,

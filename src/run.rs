@@ -166,6 +166,7 @@ fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
         returns: if args.no_diminishing_returns { Vec::new() } else { optimise::default_returns() },
         dep_floors: dep_limits(&data, "floor", &args.floors)?,
         dep_caps: dep_limits(&data, "cap", &args.caps)?,
+        time_limit_s: args.time_limit_s,
         objective: match args.objective {
             ObjectiveKind::Attendance => optimise::Objective::Attendance,
             ObjectiveKind::Coverage => optimise::Objective::Coverage,

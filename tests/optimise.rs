@@ -46,6 +46,7 @@ fn instance(
         dep_caps: BTreeMap::new(),
         objective: Objective::Attendance,
         coverage_eligible: vec![true; sites.len()],
+        time_limit_s: 60.0,
     }
 }
 

@@ -166,15 +166,12 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     })
 }
 
-/// Time limit of the coverage MIP, seconds.
-const COVERAGE_TIME_LIMIT_S: f64 = 600.0;
-
 fn solve_coverage_plan(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     let (open, objective, lp_bound, source) = if method == Method::Greedy {
         let (open, value) = coverage::greedy_coverage(p, &p.coverage_eligible);
         (open, value, None, "mclp-greedy")
     } else {
-        let c = coverage::solve_coverage(p, &p.coverage_eligible, COVERAGE_TIME_LIMIT_S)?;
+        let c = coverage::solve_coverage(p, &p.coverage_eligible, p.time_limit_s)?;
         (c.open, c.objective, Some(c.lp_bound), "mclp")
     };
     // The same measures as every plan: capacitated flows of the open sites.

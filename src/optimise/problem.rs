@@ -123,6 +123,8 @@ pub struct Problem {
     pub objective: Objective,
     /// Sites that coverage mode may open (one per commune: its town hall).
     pub coverage_eligible: Vec<bool>,
+    /// Time limit of a MIP solve, seconds (the best solution found by then is kept).
+    pub time_limit_s: f64,
 }
 
 impl Problem {
@@ -168,6 +170,8 @@ pub struct PlanParams {
     pub fixed_posts: BTreeMap<u32, u32>,
     /// Minimum posts per département code.
     pub dep_floors: BTreeMap<String, u32>,
+    /// Time limit of a MIP solve, seconds.
+    pub time_limit_s: f64,
     /// Maximum posts per département code.
     pub dep_caps: BTreeMap<String, u32>,
 }
@@ -187,6 +191,7 @@ impl Default for PlanParams {
             fixed_posts: BTreeMap::new(),
             dep_floors: BTreeMap::new(),
             dep_caps: BTreeMap::new(),
+            time_limit_s: 60.0,
         }
     }
 }
@@ -237,6 +242,7 @@ pub fn build_problem(data: &Dataset, need: &NeedScores, reach: &Reach, params: &
         returns: params.returns.clone(),
         objective: params.objective,
         coverage_eligible: data.candidates.iter().map(|c| c.kind == crate::SiteKind::Mairie).collect(),
+        time_limit_s: params.time_limit_s,
     }
 }
 
