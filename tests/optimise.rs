@@ -62,7 +62,7 @@ fn two_sites(posts: u32, budget: f64) -> Problem {
 }
 
 /// Checks every constraint of the plan, returns its objective.
-fn check(p: &Problem, plan: &Plan) -> f64 {
+pub fn check(p: &Problem, plan: &Plan) -> f64 {
     let mut site_flow = vec![0.0; p.sites.len()];
     for i in 0..p.unit_count() {
         let served: f64 = (p.unit_offsets[i]..p.unit_offsets[i + 1]).map(|k| plan.flows[k]).sum();
@@ -261,4 +261,32 @@ fn coverage_mode_solves_a_hand_made_mclp() {
     p.coverage_eligible = vec![false, true, false, false];
     let plan = solve(&p, Method::Lp).unwrap();
     assert!((plan.objective - 190.0).abs() < 1e-9);
+}
+
+#[test]
+fn national_greedy_plan_respects_every_constraint_and_serves_every_departement() {
+    use maillage::optimise::{PlanParams, build_problem};
+    let data = crate::util::national();
+    let need = maillage::score_need(&data.units, &maillage::NeedModel::default(), None);
+    let reach = crate::util::national_reach();
+    let mut params = PlanParams::default();
+    // A fixed site, a floor and a cap, to see them kept.
+    let first_site = data.candidates.iter().position(|c| data.units[c.unit.get()].dep == "23").unwrap();
+    params.fixed_posts.insert(first_site as u32, 3);
+    params.dep_floors.insert("59".into(), 150);
+    params.dep_caps.insert("75".into(), 40);
+    let p = build_problem(data, &need, reach, &params);
+    let plan = solve(&p, Method::Greedy).unwrap();
+    check(&p, &plan);
+    assert_eq!(plan.posts.iter().sum::<u32>(), 4_000);
+    assert!(plan.posts[first_site] >= 3);
+    let m = maillage::optimise::measure(&p, &plan);
+    let posts_in = |d: &str| m.deps.iter().find(|x| x.dep == d).unwrap().posts;
+    assert!(posts_in("59") >= 150 && posts_in("75") <= 40);
+    // Diminishing returns spread the posts: every département with need gets some.
+    for d in m.deps.iter().filter(|d| d.need > 0.0) {
+        assert!(d.posts > 0, "département {} has no post", d.dep);
+    }
+    assert!(m.served <= 4_000.0 * 1_200.0 + 1e-3);
+    assert!(m.coverage_share > 0.9, "coverage {}", m.coverage_share);
 }
