@@ -139,20 +139,9 @@ fn dep_limits(data: &Dataset, flag: &str, values: &[String]) -> Result<std::coll
     Ok(out)
 }
 
-fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
-    use maillage::optimise::{self, Decay, Method, PlanParams};
-    use maillage::report::{Summary, ZoneTotals, write_plan_table, write_summary, write_units_table};
-
-    let start = Instant::now();
-    let progress = indicatif::ProgressBar::new_spinner();
-    progress.enable_steady_tick(std::time::Duration::from_millis(200));
-    progress.set_message("chargement des données");
-    let data = restrict_area(load_dataset(files)?, &args.area)?;
-    print_candidates(&data);
-    let need = score(&data, &args.need)?;
-    progress.set_message("accessibilité (R-tree)");
-    let reach = reach_of(&data, &args.travel)?;
-    let params = PlanParams {
+fn plan_params(data: &Dataset, args: &PlanArgs) -> Result<maillage::optimise::PlanParams> {
+    use maillage::optimise::{self, Decay, PlanParams};
+    Ok(PlanParams {
         posts: args.posts,
         budget_eur: args.budget_eur,
         cost_per_post_eur: args.cost_per_post_eur,
@@ -164,16 +153,31 @@ fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
             DecayKind::Exponential => Decay::Exponential { half_life_min: args.half_life_min },
         },
         returns: if args.no_diminishing_returns { Vec::new() } else { optimise::default_returns() },
-        dep_floors: dep_limits(&data, "floor", &args.floors)?,
-        dep_caps: dep_limits(&data, "cap", &args.caps)?,
+        dep_floors: dep_limits(data, "floor", &args.floors)?,
+        dep_caps: dep_limits(data, "cap", &args.caps)?,
         time_limit_s: args.time_limit_s,
         objective: match args.objective {
             ObjectiveKind::Attendance => optimise::Objective::Attendance,
             ObjectiveKind::Coverage => optimise::Objective::Coverage,
         },
         ..PlanParams::default()
-    };
-    let problem = optimise::build_problem(&data, &need, &reach, &params);
+    })
+}
+
+fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
+    use maillage::optimise::{self, Method};
+    use maillage::report::{write_plan_table, write_summary, write_units_table};
+
+    let start = Instant::now();
+    let progress = indicatif::ProgressBar::new_spinner();
+    progress.enable_steady_tick(std::time::Duration::from_millis(200));
+    progress.set_message("chargement des données");
+    let data = restrict_area(load_dataset(files)?, &args.area)?;
+    print_candidates(&data);
+    let need = score(&data, &args.need)?;
+    progress.set_message("accessibilité (R-tree)");
+    let reach = reach_of(&data, &args.travel)?;
+    let problem = optimise::build_problem(&data, &need, &reach, &plan_params(&data, args)?);
     progress.set_message(format!("optimisation ({} paires)", problem.pairs.len()));
     let method = match args.solver {
         SolverKind::Lp => Method::Lp,
@@ -182,8 +186,31 @@ fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     let plan = optimise::solve(&problem, method)?;
     let m = optimise::measure(&problem, &plan);
     progress.finish_and_clear();
+    let summary = summarise(&data, &problem, &plan, &m, args, start);
 
-    let mut zones: std::collections::BTreeMap<String, ZoneTotals> = std::collections::BTreeMap::new();
+    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let plan_path = args.out.join("plan.csv");
+    let units_path = args.out.join("units.csv");
+    let summary_path = args.out.join("summary.json");
+    write_atomic(&plan_path, |w| write_plan_table(w, &data, &problem, &plan))?;
+    write_atomic(&units_path, |w| write_units_table(w, &data, &problem, &m))?;
+    write_atomic(&summary_path, |w| write_summary(w, &summary))?;
+    print_summary(&summary, args.travel.bound);
+    for p in [&plan_path, &units_path, &summary_path] {
+        println!("wrote {}", p.display());
+    }
+    Ok(())
+}
+
+fn summarise(
+    data: &Dataset,
+    problem: &maillage::optimise::Problem,
+    plan: &maillage::optimise::Plan,
+    m: &maillage::optimise::Measures,
+    args: &PlanArgs,
+    start: Instant,
+) -> maillage::report::Summary {
+    let mut zones: std::collections::BTreeMap<String, maillage::report::ZoneTotals> = std::collections::BTreeMap::new();
     for (i, u) in data.units.iter().enumerate() {
         let z = zones.entry(u.zone.as_str().to_owned()).or_default();
         z.need += problem.need[i];
@@ -192,7 +219,7 @@ fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     for (c, &x) in data.candidates.iter().zip(&plan.posts) {
         zones.entry(data.units[c.unit.get()].zone.as_str().to_owned()).or_default().posts += x;
     }
-    let summary = Summary {
+    maillage::report::Summary {
         objective_kind: match args.objective {
             ObjectiveKind::Attendance => "attendance".into(),
             ObjectiveKind::Coverage => "coverage".into(),
@@ -214,48 +241,31 @@ fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
         lp_columns: plan.lp_columns,
         lp_rounds: plan.lp_rounds,
         seconds: start.elapsed().as_secs_f64(),
-    };
-    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
-    let plan_path = args.out.join("plan.csv");
-    let units_path = args.out.join("units.csv");
-    let summary_path = args.out.join("summary.json");
-    write_atomic(&plan_path, |w| write_plan_table(w, &data, &problem, &plan))?;
-    write_atomic(&units_path, |w| write_units_table(w, &data, &problem, &m))?;
-    write_atomic(&summary_path, |w| write_summary(w, &summary))?;
+    }
+}
 
-    println!("Plan ({}):", summary.method);
-    println!("  conseillers     {:>12}", summary.posts);
-    println!("  coût            {:>12.0} €", summary.cost_eur);
-    println!("  besoin          {:>12.0}", summary.need);
-    println!(
-        "  servis          {:>12.0}  ({:.1}% du besoin)",
-        summary.served,
-        100.0 * summary.served / summary.need.max(1.0)
-    );
-    println!("  servis pondérés {:>12.0}", summary.weighted_served);
-    println!(
-        "  couverture      {:>11.1}%  (besoin à moins de {} min d'un conseiller)",
-        100.0 * summary.coverage_share,
-        args.travel.bound
-    );
-    println!("  objectif        {:>12.1}", summary.objective);
-    if let (Some(b), Some(g)) = (summary.lp_bound, summary.gap) {
-        println!("  borne LP        {:>12.1}  (écart {:.3}%)", b, 100.0 * g);
+fn print_summary(s: &maillage::report::Summary, bound: f64) {
+    println!("Plan ({}):", s.method);
+    println!("  conseillers     {:>12}", s.posts);
+    println!("  coût            {:>12.0} €", s.cost_eur);
+    println!("  besoin          {:>12.0}", s.need);
+    println!("  servis          {:>12.0}  ({:.1}% du besoin)", s.served, 100.0 * s.served / s.need.max(1.0));
+    println!("  servis pondérés {:>12.0}", s.weighted_served);
+    println!("  couverture      {:>11.1}%  (besoin à moins de {bound} min d'un conseiller)", 100.0 * s.coverage_share);
+    println!("  objectif        {:>12.1}", s.objective);
+    if let (Some(b), Some(g)) = (s.lp_bound, s.gap) {
+        println!("  borne LP        {b:>12.1}  (écart {:.3}%)", 100.0 * g);
     }
     println!(
         "  départements    {:>12}  servis; part servie min {:.1}%, Gini {:.3}",
-        summary.departements_served,
-        100.0 * summary.min_dep_served_share,
-        summary.gini_dep_served_share
+        s.departements_served,
+        100.0 * s.min_dep_served_share,
+        s.gini_dep_served_share
     );
-    for (zone, z) in &summary.zones {
+    for (zone, z) in &s.zones {
         println!("  {zone:<6} {:>6} postes, besoin {:>10.0}, servis {:>10.0}", z.posts, z.need, z.served);
     }
-    println!("  durée           {:>12.1} s", summary.seconds);
-    for p in [&plan_path, &units_path, &summary_path] {
-        println!("wrote {}", p.display());
-    }
-    Ok(())
+    println!("  durée           {:>12.1} s", s.seconds);
 }
 
 /// Applies --departement / --region, refusing codes absent from the data.

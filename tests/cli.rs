@@ -224,3 +224,58 @@ fn failed_run_keeps_the_previous_output() {
     assert_eq!(fs::read_to_string(&path).unwrap(), "previous\n");
     assert_eq!(fs::read_dir(out.path()).unwrap().count(), 2);
 }
+
+#[test]
+fn plan_writes_its_three_files_and_a_summary_for_scripts() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["plan", "--posts", "12", "--budget-eur", "600000", "--out"])
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("borne LP"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    for key in
+        ["posts", "cost_eur", "served", "weighted_served", "objective", "lp_bound", "gap", "coverage_share", "seconds"]
+    {
+        assert!(summary.get(key).is_some(), "summary.json lacks {key}");
+    }
+    assert!(summary["posts"].as_u64().unwrap() <= 12);
+    assert!(summary["cost_eur"].as_f64().unwrap() <= 600_000.0);
+    let plan = fs::read_to_string(dir.join("plan.csv")).unwrap();
+    assert!(plan.starts_with("id,kind,name,insee,dep,posts,cost,served\n"));
+    let posts: u64 = plan.lines().skip(1).map(|l| l.rsplit(',').nth(2).unwrap().parse::<u64>().unwrap()).sum();
+    assert_eq!(posts, summary["posts"].as_u64().unwrap());
+    assert_eq!(fs::read_to_string(dir.join("units.csv")).unwrap().lines().count(), 31);
+}
+
+#[test]
+fn infeasible_plan_names_the_constraint_and_writes_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["plan", "--posts", "10", "--floor", "69=8", "--floor", "972=5", "--out"])
+        .arg(&dir)
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("floors")
+                .and(predicate::str::contains("13 posts"))
+                .and(predicate::str::contains("3 short")),
+        );
+    assert!(!dir.exists());
+    cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["plan", "--floor", "59=8", "--out"])
+        .arg(&dir)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--floor \"59=8\": département \"59\" is not in the data"));
+}
