@@ -111,8 +111,8 @@ pub struct PlanArgs {
     #[arg(long, value_name = "KIND", default_value = "attendance")]
     pub objective: ObjectiveKind,
 
-    /// Time limit of a MIP solve (coverage mode), seconds: the best plan found by then is kept
-    /// and its gap to the LP bound reported.
+    /// Time budget of the LP and MIP solves, seconds. Coverage mode keeps the best plan found
+    /// by then; attendance mode keeps the greedy plan (and says so) if the LP is not solved.
     #[arg(long = "time-limit-s", value_name = "SECONDS", default_value_t = 60.0)]
     pub time_limit_s: f64,
 

@@ -255,6 +255,8 @@ fn print_summary(s: &maillage::report::Summary, bound: f64) {
     println!("  objectif        {:>12.1}", s.objective);
     if let (Some(b), Some(g)) = (s.lp_bound, s.gap) {
         println!("  borne LP        {b:>12.1}  (écart {:.3}%)", 100.0 * g);
+    } else {
+        println!("  borne LP        non calculée ({})", s.method);
     }
     println!(
         "  départements    {:>12}  servis; part servie min {:.1}%, Gini {:.3}",

@@ -113,6 +113,7 @@ fn solve_mclp(
     for (y, _, need) in &covered {
         objective.add_mul(*need, y);
     }
+    let started = std::time::Instant::now();
     let mut model = vars.maximise(objective).using(highs).set_time_limit(time_limit_s);
     if !integer {
         // The relaxation is large and degenerate: interior point beats simplex here.
@@ -138,9 +139,14 @@ fn solve_mclp(
     let all: Expression = x.iter().flatten().copied().sum();
     model = model.with(all.leq(f64::from(p.posts)));
     let solution = model.solve().map_err(|e| match e {
+        _ if !integer && clock_out(time_limit_s, &started) => SolveError::TimeLimit,
         ResolutionError::Infeasible => SolveError::Infeasible("coverage: no set of sites meets the limits".into()),
         other => SolveError::Solver(other.to_string()),
     })?;
+    // A relaxation stopped early gives no valid bound.
+    if !integer && !matches!(solution.status(), good_lp::solvers::SolutionStatus::Optimal) {
+        return Err(SolveError::TimeLimit);
+    }
     let values: Vec<f64> = x.iter().map(|v| v.map_or(0.0, |v| solution.value(v))).collect();
     let open: Vec<u32> = values.iter().map(|&v| u32::from(v > 0.5)).collect();
     let value = if integer {
@@ -267,4 +273,8 @@ impl<'p> CoverState<'p> {
         self.count_open[j] = 0;
         self.open_count -= 1;
     }
+}
+
+fn clock_out(limit_s: f64, started: &std::time::Instant) -> bool {
+    started.elapsed().as_secs_f64() >= limit_s
 }

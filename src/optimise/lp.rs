@@ -52,10 +52,13 @@ pub(crate) struct FlowSolution {
 }
 
 /// Solves the attendance LP (relaxed or with fixed posts) to optimality over all pairs.
+/// Solves the attendance LP; `deadline` bounds the time spent (HiGHS is told the time left,
+/// and [`SolveError::TimeLimit`] is returned when it runs out before optimality).
 pub(crate) fn solve_flows(
     p: &Problem,
     posts: Posts<'_>,
     start: Option<&[Vec<usize>]>,
+    deadline: Option<std::time::Instant>,
 ) -> Result<FlowSolution, SolveError> {
     let n_units = p.unit_count();
     // Start from the given columns, or from each unit's highest-weight pairs.
@@ -77,7 +80,7 @@ pub(crate) fn solve_flows(
     loop {
         rounds += 1;
         let clock = std::time::Instant::now();
-        let solved = solve_restricted(p, posts, &active)?;
+        let solved = solve_restricted(p, posts, &active, deadline)?;
         let mut added = 0;
         let mut missing = 0.0;
         for (i, cols) in active.iter_mut().enumerate() {
@@ -142,7 +145,12 @@ impl Restricted {
     }
 }
 
-fn solve_restricted(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>]) -> Result<Restricted, SolveError> {
+fn solve_restricted(
+    p: &Problem,
+    posts: Posts<'_>,
+    active: &[Vec<usize>],
+    deadline: Option<std::time::Instant>,
+) -> Result<Restricted, SolveError> {
     let clock = std::time::Instant::now();
     let segments = p.segments();
     let mut vars = ProblemVariables::new();
@@ -232,10 +240,22 @@ fn solve_restricted(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>]) -> Res
         }
     }
     super::log::stage("    model built", clock);
+    if let Some(deadline) = deadline {
+        let left = deadline.saturating_duration_since(std::time::Instant::now()).as_secs_f64();
+        if left <= 0.0 {
+            return Err(SolveError::TimeLimit);
+        }
+        model = model.set_time_limit(left);
+    }
     let mut solution = model.solve().map_err(|e| match e {
         ResolutionError::Infeasible => SolveError::Infeasible("the linear program has no solution".into()),
+        _ if deadline.is_some_and(|d| std::time::Instant::now() >= d) => SolveError::TimeLimit,
         other => SolveError::Solver(other.to_string()),
     })?;
+    // Only an optimal solution gives valid duals, hence a valid bound.
+    if !matches!(solution.status(), good_lp::solvers::SolutionStatus::Optimal) {
+        return Err(SolveError::TimeLimit);
+    }
     let objective = u.iter().flat_map(|row| row.iter().zip(&segments).map(|(v, s)| s.value * solution.value(*v))).sum();
     let posts_v: Vec<f64> = x.iter().map(|v| solution.value(*v)).collect();
     let flow_values: Vec<Vec<f64>> =

@@ -22,6 +22,9 @@ pub enum SolveError {
     /// The LP solver failed. Check the problem size and the solver's message.
     #[error("LP solver: {0}")]
     Solver(String),
+    /// The time limit ran out before the LP was solved to optimality. Raise `--time-limit-s`.
+    #[error("the time limit ran out before the LP was solved")]
+    TimeLimit,
 }
 
 /// Which method produced the plan.
@@ -142,11 +145,35 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
             source: "greedy",
         });
     }
-    let relaxed = lp::solve_flows(p, lp::Posts::Relaxed, None)?;
+    let deadline = clock + std::time::Duration::from_secs_f64(p.time_limit_s);
+    let greedy_plan = |note: &'static str| Plan {
+        objective: greedy.objective,
+        lp_columns: 0,
+        lp_rounds: 0,
+        posts: greedy.posts.clone(),
+        flows: greedy.flows.clone(),
+        lp_bound: None,
+        source: note,
+    };
+    let relaxed = match lp::solve_flows(p, lp::Posts::Relaxed, None, Some(deadline)) {
+        Ok(r) => r,
+        Err(SolveError::TimeLimit) => return Ok(greedy_plan("greedy (LP bound not reached within the time limit)")),
+        Err(e) => return Err(e),
+    };
     log::stage("LP relaxation", clock);
     let rounded_x = round::round_posts(p, &relaxed.posts)?;
     // The relaxation's columns are a good start for the flows of the rounded plan.
-    let rounded = lp::solve_flows(p, lp::Posts::Fixed(&rounded_x), Some(&relaxed.active))?;
+    let rounded = match lp::solve_flows(p, lp::Posts::Fixed(&rounded_x), Some(&relaxed.active), Some(deadline)) {
+        Ok(r) => r,
+        Err(SolveError::TimeLimit) => {
+            let mut plan = greedy_plan("greedy (rounded LP plan not evaluated within the time limit)");
+            plan.lp_bound = Some(relaxed.bound.max(greedy.objective));
+            plan.lp_columns = relaxed.columns;
+            plan.lp_rounds = relaxed.rounds;
+            return Ok(plan);
+        }
+        Err(e) => return Err(e),
+    };
     log::stage("rounded plan evaluated (flow LP)", clock);
     let bound = relaxed.bound.max(rounded.objective);
     // Keep the better integer plan; the greedy one is a valid incumbent too.
@@ -175,7 +202,7 @@ fn solve_coverage_plan(p: &Problem, method: Method) -> Result<Plan, SolveError> 
         (c.open, c.objective, Some(c.lp_bound), "mclp")
     };
     // The same measures as every plan: capacitated flows of the open sites.
-    let flows = lp::solve_flows(p, lp::Posts::Fixed(&open), None)?;
+    let flows = lp::solve_flows(p, lp::Posts::Fixed(&open), None, None)?;
     Ok(Plan {
         objective,
         lp_columns: flows.columns,

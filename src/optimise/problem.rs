@@ -123,7 +123,8 @@ pub struct Problem {
     pub objective: Objective,
     /// Sites that coverage mode may open (one per commune: its town hall).
     pub coverage_eligible: Vec<bool>,
-    /// Time limit of a MIP solve, seconds (the best solution found by then is kept).
+    /// Time budget of the LP and MIP solves, seconds. In coverage mode the best solution found
+    /// by then is kept; in attendance mode the greedy plan is kept if the LP is not solved.
     pub time_limit_s: f64,
 }
 
