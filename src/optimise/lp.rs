@@ -225,11 +225,13 @@ fn solve_restricted(
         }
         let total: Expression = x.iter().copied().sum();
         model = model.with(total.leq(f64::from(p.posts)));
+        // In units of the dearest post: euros (5e4 per post) would leave the matrix badly scaled.
+        let unit_eur = p.sites.iter().map(|s| s.cost_eur).fold(1.0, f64::max);
         let mut cost = Expression::default();
         for (var, s) in x.iter().zip(&p.sites) {
-            cost.add_mul(s.cost_eur, var);
+            cost.add_mul(s.cost_eur / unit_eur, var);
         }
-        model = model.with(cost.leq(p.budget_eur));
+        model = model.with(cost.leq(p.budget_eur / unit_eur));
         for (&d, &floor) in &p.dep_floors {
             let e: Expression = x.iter().zip(&p.sites).filter(|(_, s)| s.dep == d).map(|(v, _)| *v).sum();
             model = model.with(e.geq(f64::from(floor)));
