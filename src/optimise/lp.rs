@@ -52,7 +52,7 @@ pub(crate) struct FlowSolution {
 }
 
 /// Solves the attendance LP (relaxed or with fixed posts) to optimality over all pairs.
-/// Solves the attendance LP; `deadline` bounds the time spent (HiGHS is told the time left,
+/// Solves the attendance LP; `deadline` bounds the time spent (`HiGHS` is told the time left,
 /// and [`SolveError::TimeLimit`] is returned when it runs out before optimality).
 pub(crate) fn solve_flows(
     p: &Problem,
@@ -213,33 +213,7 @@ fn solve_restricted(
         cap_rows.push(model.add_constraint(e.leq(p.sites[j].existing_capacity)));
     }
     if matches!(posts, Posts::Relaxed) {
-        // Strong formulation: a unit cannot draw more from a site than the site's share of
-        // one post could give it (z_ij ≤ min(need_i, capacity) · x_j). Without it the
-        // relaxation spreads hundredths of a post over every village and its bound is weak.
-        for (i, cols) in active.iter().enumerate() {
-            let limit = p.need[i].min(p.capacity_per_post);
-            for (&k, var) in cols.iter().zip(&z[i]) {
-                let site = p.pairs[k].site as usize;
-                model = model.with(Expression::from(*var).leq(limit * x[site]));
-            }
-        }
-        let total: Expression = x.iter().copied().sum();
-        model = model.with(total.leq(f64::from(p.posts)));
-        // In units of the dearest post: euros (5e4 per post) would leave the matrix badly scaled.
-        let unit_eur = p.sites.iter().map(|s| s.cost_eur).fold(1.0, f64::max);
-        let mut cost = Expression::default();
-        for (var, s) in x.iter().zip(&p.sites) {
-            cost.add_mul(s.cost_eur / unit_eur, var);
-        }
-        model = model.with(cost.leq(p.budget_eur / unit_eur));
-        for (&d, &floor) in &p.dep_floors {
-            let e: Expression = x.iter().zip(&p.sites).filter(|(_, s)| s.dep == d).map(|(v, _)| *v).sum();
-            model = model.with(e.geq(f64::from(floor)));
-        }
-        for (&d, &cap) in &p.dep_caps {
-            let e: Expression = x.iter().zip(&p.sites).filter(|(_, s)| s.dep == d).map(|(v, _)| *v).sum();
-            model = model.with(e.leq(f64::from(cap)));
-        }
+        model = add_placement_rows(model, p, active, &x, &z);
     }
     super::log::stage("    model built", clock);
     if let Some(deadline) = deadline {
@@ -269,4 +243,43 @@ fn solve_restricted(
     let link_dual = link_rows.iter().map(|r| duals.dual(r.clone()).abs()).collect();
     let cap_dual = cap_rows.iter().map(|r| duals.dual(r.clone()).abs()).collect();
     Ok(Restricted { objective, posts: posts_v, flow_values, need_dual, link_dual, cap_dual })
+}
+
+/// Rows that only the relaxation has (posts are variables there): the strong
+/// facility-location rows, posts, budget and département floors and caps.
+fn add_placement_rows(
+    mut model: good_lp::solvers::highs::HighsProblem,
+    p: &Problem,
+    active: &[Vec<usize>],
+    x: &[Variable],
+    z: &[Vec<Variable>],
+) -> good_lp::solvers::highs::HighsProblem {
+    // Strong formulation: a unit cannot draw more from a site than the site's share of
+    // one post could give it (z_ij ≤ min(need_i, capacity) · x_j). Without it the
+    // relaxation spreads hundredths of a post over every village and its bound is weak.
+    for (i, cols) in active.iter().enumerate() {
+        let limit = p.need[i].min(p.capacity_per_post);
+        for (&k, var) in cols.iter().zip(&z[i]) {
+            let site = p.pairs[k].site as usize;
+            model = model.with(Expression::from(*var).leq(limit * x[site]));
+        }
+    }
+    let total: Expression = x.iter().copied().sum();
+    model = model.with(total.leq(f64::from(p.posts)));
+    // In units of the dearest post: euros (5e4 per post) would leave the matrix badly scaled.
+    let unit_eur = p.sites.iter().map(|s| s.cost_eur).fold(1.0, f64::max);
+    let mut cost = Expression::default();
+    for (var, s) in x.iter().zip(&p.sites) {
+        cost.add_mul(s.cost_eur / unit_eur, var);
+    }
+    model = model.with(cost.leq(p.budget_eur / unit_eur));
+    for (&d, &floor) in &p.dep_floors {
+        let e: Expression = x.iter().zip(&p.sites).filter(|(_, s)| s.dep == d).map(|(v, _)| *v).sum();
+        model = model.with(e.geq(f64::from(floor)));
+    }
+    for (&d, &cap) in &p.dep_caps {
+        let e: Expression = x.iter().zip(&p.sites).filter(|(_, s)| s.dep == d).map(|(v, _)| *v).sum();
+        model = model.with(e.leq(f64::from(cap)));
+    }
+    model
 }
