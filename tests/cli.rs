@@ -279,3 +279,22 @@ fn infeasible_plan_names_the_constraint_and_writes_nothing() {
         .failure()
         .stderr(predicate::str::contains("--floor \"59=8\": département \"59\" is not in the data"));
 }
+
+#[test]
+fn plan_outputs_do_not_depend_on_the_thread_count() {
+    let out = tempfile::tempdir().unwrap();
+    for threads in ["1", "2"] {
+        cli_command()
+            .arg("--data")
+            .arg(sample_dir())
+            .args(["--threads", threads, "plan", "--posts", "12", "--budget-eur", "600000", "--out"])
+            .arg(out.path().join(threads))
+            .assert()
+            .success();
+    }
+    for file in ["plan.csv", "units.csv"] {
+        let a = fs::read(out.path().join("1").join(file)).unwrap();
+        let b = fs::read(out.path().join("2").join(file)).unwrap();
+        assert_eq!(a, b, "{file} differs between 1 and 2 threads");
+    }
+}
