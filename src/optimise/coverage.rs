@@ -28,11 +28,11 @@ pub(crate) fn solve_coverage(p: &Problem, eligible: &[bool], time_limit_s: f64) 
     let (greedy, _) = greedy_coverage(p, eligible);
     let (heuristic, heuristic_value) = swap_coverage(p, eligible, &greedy);
     super::log::stage(&format!("coverage: greedy + swaps cover {heuristic_value:.1}"), clock);
-    let lp = solve_mclp(p, eligible, false, time_limit_s, None)?;
-    super::log::stage(&format!("coverage: LP relaxation {:.1}", lp.2), clock);
+    let (_, lp_values, lp_bound) = solve_mclp(p, eligible, false, time_limit_s, None)?;
+    super::log::stage(&format!("coverage: LP relaxation {lp_bound:.1}"), clock);
     // LP-guided start: the sites with the largest LP values, then swaps.
     let mut order: Vec<usize> = (0..p.sites.len()).filter(|&j| eligible[j]).collect();
-    order.sort_by(|&a, &b| lp.1[b].total_cmp(&lp.1[a]).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| lp_values[b].total_cmp(&lp_values[a]).then(a.cmp(&b)));
     let mut guided = vec![0u32; p.sites.len()];
     for (j, s) in p.sites.iter().enumerate() {
         guided[j] = u32::from(s.fixed_posts > 0 && eligible[j]);
@@ -47,11 +47,9 @@ pub(crate) fn solve_coverage(p: &Problem, eligible: &[bool], time_limit_s: f64) 
     super::log::stage(&format!("coverage: LP-guided + swaps cover {guided_value:.1}"), clock);
     let (heuristic, heuristic_value) =
         if guided_value > heuristic_value { (guided, guided_value) } else { (heuristic, heuristic_value) };
-    let lp_values = lp.1;
-    let lp = (lp.0, lp.2);
     // A heuristic already within rounding of the LP bound is optimal: no MIP needed.
-    if lp.1 - heuristic_value <= 1e-9 * lp.1.max(1.0) {
-        return Ok(CoveragePlan { lp_bound: lp.1, objective: heuristic_value, open: heuristic });
+    if lp_bound - heuristic_value <= 1e-9 * lp_bound.max(1.0) {
+        return Ok(CoveragePlan { lp_bound, objective: heuristic_value, open: heuristic });
     }
     // The optimum mostly opens sites the relaxation uses: a MIP over that support (and the
     // heuristic's sites) is small and fast, and gives the full MIP a strong incumbent.
@@ -65,14 +63,14 @@ pub(crate) fn solve_coverage(p: &Problem, eligible: &[bool], time_limit_s: f64) 
     let (mut open, mut objective) =
         if small.2 > heuristic_value { (small.0, small.2) } else { (heuristic, heuristic_value) };
     let left_s = (time_limit_s - clock.elapsed().as_secs_f64()).max(1.0);
-    if lp.1 - objective > 1e-9 * lp.1.max(1.0) {
+    if lp_bound - objective > 1e-9 * lp_bound.max(1.0) {
         let mip = solve_mclp(p, eligible, true, left_s, Some(&open))?;
         super::log::stage(&format!("coverage: MIP {:.1}", mip.2), clock);
         if mip.2 > objective {
             (open, objective) = (mip.0, mip.2);
         }
     }
-    Ok(CoveragePlan { lp_bound: lp.1.max(objective), objective, open })
+    Ok(CoveragePlan { lp_bound: lp_bound.max(objective), objective, open })
 }
 
 /// Solves the MCLP (or its relaxation): open sites, the value of each site's x, covered need.

@@ -35,7 +35,6 @@ struct State<'p> {
 }
 
 impl State<'_> {
-    /// Value of one more post at `site`, and the flows it would carry (unit, people).
     /// Value of `capacity` more people served at `site`, and the flows it would carry
     /// (pair index, people): best marginal value first.
     fn gain(&self, site: usize, capacity: f64) -> (f64, Vec<(usize, f64)>) {

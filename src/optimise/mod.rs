@@ -134,18 +134,6 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     let clock = std::time::Instant::now();
     let greedy = greedy::greedy_posts(p)?;
     log::stage("greedy", clock);
-    if method == Method::Greedy {
-        return Ok(Plan {
-            objective: greedy.objective,
-            lp_columns: 0,
-            lp_rounds: 0,
-            posts: greedy.posts,
-            flows: greedy.flows,
-            lp_bound: None,
-            source: "greedy",
-        });
-    }
-    let deadline = clock + std::time::Duration::from_secs_f64(p.time_limit_s);
     let greedy_plan = |note: &'static str| Plan {
         objective: greedy.objective,
         lp_columns: 0,
@@ -155,6 +143,10 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         lp_bound: None,
         source: note,
     };
+    if method == Method::Greedy {
+        return Ok(greedy_plan("greedy"));
+    }
+    let deadline = clock + std::time::Duration::from_secs_f64(p.time_limit_s);
     let relaxed = match lp::solve_flows(p, lp::Posts::Relaxed, None, Some(deadline)) {
         Ok(r) => r,
         Err(SolveError::TimeLimit) => return Ok(greedy_plan("greedy (LP bound not reached within the time limit)")),
