@@ -50,14 +50,63 @@ pub enum Command {
     ///
     /// With no option it plans 4,000 posts and 200 M€ (50 k€ a post, 1,200 people a post) on
     /// the embedded national data with a 30-minute bound, and writes plan.csv, units.csv and
-    /// summary.json into --out.
+    /// summary.json, departements.csv, the GeoJSON maps and report.html into --out.
     Plan(PlanArgs),
+
+    /// Measure an existing allocation with the same measures as a plan.
+    ///
+    /// --allocation reads a CSV `insee,posts[,cost]`, a maillage plan.csv, or a list of host
+    /// structures such as the real 2021–22 CnFS allocation (`insee_2026,postes_attribues,
+    /// investissement_etat_eur`…), as is; `--allocation cnfs-2021` evaluates the embedded one.
+    /// Writes the same files as `plan`.
+    Evaluate(EvaluateArgs),
+
+    /// Put two plans side by side: headline measures, per-département and per-site differences.
+    ///
+    /// A and B are output folders of `plan` or `evaluate`. Writes compare.json,
+    /// compare_departements.csv and compare_sites.csv into --out.
+    Compare(CompareArgs),
+}
+
+/// Options of `maillage evaluate`.
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// The allocation: a CSV file, or `cnfs-2021` for the embedded real 2021–22 CnFS allocation.
+    #[arg(long, value_name = "FILE|cnfs-2021")]
+    pub allocation: String,
+
+    /// Output directory (created if needed), with the same files as `plan`.
+    #[arg(long, value_name = "DIR", default_value = "maillage-eval")]
+    pub out: PathBuf,
+
+    #[command(flatten)]
+    pub model: ModelOptions,
+
+    #[command(flatten)]
+    pub scope: ScopeOptions,
+}
+
+/// Options of `maillage compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// First plan's output folder (the reference).
+    #[arg(value_name = "A")]
+    pub a: PathBuf,
+
+    /// Second plan's output folder.
+    #[arg(value_name = "B")]
+    pub b: PathBuf,
+
+    /// Output directory for compare.json, compare_departements.csv, compare_sites.csv.
+    #[arg(long, value_name = "DIR", default_value = "maillage-compare")]
+    pub out: PathBuf,
 }
 
 /// Options of `maillage plan`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// Output directory for plan.csv, units.csv and summary.json (created if needed).
+    /// Output directory (created if needed) for plan.csv, units.csv, departements.csv,
+    /// summary.json, sites.geojson, communes.geojson and report.html.
     #[arg(long, value_name = "DIR", default_value = "maillage-out")]
     pub out: PathBuf,
 
@@ -69,37 +118,21 @@ pub struct PlanArgs {
     #[arg(long = "budget-eur", value_name = "EUR", default_value_t = 200e6)]
     pub budget_eur: f64,
 
-    /// Cost of one post in euros (a minimum wage for two years).
-    #[arg(long = "cost-per-post-eur", value_name = "EUR", default_value_t = 50_000.0)]
-    pub cost_per_post_eur: f64,
-
-    /// People one post serves over the horizon (600 a year for 2 years, ANCT 2022).
-    #[arg(long = "capacity-per-post", value_name = "PEOPLE", default_value_t = 1200.0)]
-    pub capacity_per_post: f64,
-
     /// Most posts one site may host.
     #[arg(long = "max-posts-per-site", value_name = "N", default_value_t = 10)]
     pub max_posts_per_site: u32,
 
-    /// Distance decay: step, linear (to --decay-at-bound at the bound) or exponential.
-    #[arg(long, value_name = "KIND", default_value = "linear")]
-    pub decay: DecayKind,
-
-    /// Weight of a trip at the bound with --decay linear.
-    #[arg(long = "decay-at-bound", value_name = "W", default_value_t = 0.5)]
-    pub decay_at_bound: f64,
-
-    /// Half-life in minutes with --decay exponential.
-    #[arg(long = "half-life-min", value_name = "MINUTES", default_value_t = 20.0)]
-    pub half_life_min: f64,
-
-    /// Switch off diminishing returns (each person served counts the same, wherever).
-    #[arg(long = "no-diminishing-returns")]
-    pub no_diminishing_returns: bool,
+    #[command(flatten)]
+    pub model: ModelOptions,
 
     /// Minimum posts in a département, as DEP=N (repeatable), e.g. --floor 59=40.
     #[arg(long = "floor", value_name = "DEP=N")]
     pub floors: Vec<String>,
+
+    /// Floors from an allocation: each département gets at least the posts the allocation
+    /// (same formats as `evaluate --allocation`, or cnfs-2021) has there.
+    #[arg(long = "floors-from", value_name = "FILE|cnfs-2021")]
+    pub floors_from: Option<String>,
 
     /// Maximum posts in a département, as DEP=N (repeatable).
     #[arg(long = "cap", value_name = "DEP=N")]
@@ -121,6 +154,13 @@ pub struct PlanArgs {
     pub solver: SolverKind,
 
     #[command(flatten)]
+    pub scope: ScopeOptions,
+}
+
+/// Travel, need, area and map options, shared by `plan` and `evaluate`.
+#[derive(Debug, Args)]
+pub struct ScopeOptions {
+    #[command(flatten)]
     pub travel: TravelOptions,
 
     #[command(flatten)]
@@ -128,18 +168,59 @@ pub struct PlanArgs {
 
     #[command(flatten)]
     pub area: AreaOptions,
+
+    #[command(flatten)]
+    pub map: MapOptions,
 }
 
-/// Restricts a run to some départements or regions (units and candidates in them only).
+/// The cost, capacity and value of a post, shared by `plan` and `evaluate`.
+#[derive(Debug, Args)]
+pub struct ModelOptions {
+    /// Cost of one post in euros (a minimum wage for two years), where nothing else gives it.
+    #[arg(long = "cost-per-post-eur", value_name = "EUR", default_value_t = 50_000.0)]
+    pub cost_per_post_eur: f64,
+
+    /// People one post serves over the horizon (600 a year for 2 years, ANCT 2022).
+    #[arg(long = "capacity-per-post", value_name = "PEOPLE", default_value_t = 1200.0)]
+    pub capacity_per_post: f64,
+
+    /// Distance decay: step, linear (to --decay-at-bound at the bound) or exponential.
+    #[arg(long, value_name = "KIND", default_value = "linear")]
+    pub decay: DecayKind,
+
+    /// Weight of a trip at the bound with --decay linear.
+    #[arg(long = "decay-at-bound", value_name = "W", default_value_t = 0.5)]
+    pub decay_at_bound: f64,
+
+    /// Half-life in minutes with --decay exponential.
+    #[arg(long = "half-life-min", value_name = "MINUTES", default_value_t = 20.0)]
+    pub half_life_min: f64,
+
+    /// Switch off diminishing returns (each person served counts the same, wherever).
+    #[arg(long = "no-diminishing-returns")]
+    pub no_diminishing_returns: bool,
+}
+
+/// Restricts the whole run (need, candidates, optimisation) to some départements or regions.
 #[derive(Debug, Args)]
 pub struct AreaOptions {
-    /// Keep only this département (repeatable): 59, 2A, 971…
-    #[arg(long = "departement", value_name = "DEP")]
-    pub departements: Vec<String>,
+    /// Solve only within this département (repeatable): its units and candidates alone, as if
+    /// the rest of France did not exist. 59, 2A, 971…
+    #[arg(long = "within-departement", value_name = "DEP")]
+    pub within_departements: Vec<String>,
 
-    /// Keep only this region, by COG code (repeatable): 32 for Hauts-de-France…
+    /// Solve only within this region, by COG code (repeatable): 32 for Hauts-de-France…
     #[arg(long = "region", value_name = "REG")]
     pub regions: Vec<String>,
+}
+
+/// Which départements the maps and the report show.
+#[derive(Debug, Args)]
+pub struct MapOptions {
+    /// Write sites.geojson, communes.geojson and report.html for this département only
+    /// (repeatable; 59, 2A, 971…). The plan itself stays national: a prefecture's extract.
+    #[arg(long = "departement", value_name = "DEP")]
+    pub departements: Vec<String>,
 }
 
 /// Distance-decay kinds.

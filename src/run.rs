@@ -8,8 +8,8 @@ use maillage::spatial::{CrowFlies, Reach, SiteIndex, TravelTime, build_reach};
 use maillage::{DataFiles, Dataset, NeedModel, NeedScores, NeedSource, load, score_need};
 
 use crate::cli::{
-    AreaOptions, Cli, Command, DecayKind, NeedArgs, NeedOptions, ObjectiveKind, PlanArgs, ReachArgs, SolverKind,
-    TravelOptions,
+    AreaOptions, Cli, Command, CompareArgs, DecayKind, EvaluateArgs, MapOptions, ModelOptions, NeedArgs, NeedOptions,
+    ObjectiveKind, PlanArgs, ReachArgs, SolverKind, TravelOptions,
 };
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -21,6 +21,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Need(args) => need(&files, &args),
         Command::Reach(args) => reach(&files, &args),
         Command::Plan(args) => plan(&files, &args),
+        Command::Evaluate(args) => evaluate(&files, &args),
+        Command::Compare(args) => compare(&args),
     }
 }
 
@@ -139,20 +141,28 @@ fn dep_limits(data: &Dataset, flag: &str, values: &[String]) -> Result<std::coll
     Ok(out)
 }
 
+/// The plan parameters the model options set (the rest at their defaults).
+fn model_params(m: &ModelOptions) -> maillage::optimise::PlanParams {
+    use maillage::optimise::{Decay, PlanParams, default_returns};
+    PlanParams {
+        cost_per_post_eur: m.cost_per_post_eur,
+        capacity_per_post: m.capacity_per_post,
+        decay: match m.decay {
+            DecayKind::Step => Decay::Step,
+            DecayKind::Linear => Decay::Linear { at_bound: m.decay_at_bound },
+            DecayKind::Exponential => Decay::Exponential { half_life_min: m.half_life_min },
+        },
+        returns: if m.no_diminishing_returns { Vec::new() } else { default_returns() },
+        ..PlanParams::default()
+    }
+}
+
 fn plan_params(data: &Dataset, args: &PlanArgs) -> Result<maillage::optimise::PlanParams> {
-    use maillage::optimise::{self, Decay, PlanParams};
+    use maillage::optimise::{self, PlanParams};
     Ok(PlanParams {
         posts: args.posts,
         budget_eur: args.budget_eur,
-        cost_per_post_eur: args.cost_per_post_eur,
-        capacity_per_post: args.capacity_per_post,
         max_posts_per_site: args.max_posts_per_site,
-        decay: match args.decay {
-            DecayKind::Step => Decay::Step,
-            DecayKind::Linear => Decay::Linear { at_bound: args.decay_at_bound },
-            DecayKind::Exponential => Decay::Exponential { half_life_min: args.half_life_min },
-        },
-        returns: if args.no_diminishing_returns { Vec::new() } else { optimise::default_returns() },
         dep_floors: dep_limits(data, "floor", &args.floors)?,
         dep_caps: dep_limits(data, "cap", &args.caps)?,
         time_limit_s: args.time_limit_s,
@@ -160,46 +170,293 @@ fn plan_params(data: &Dataset, args: &PlanArgs) -> Result<maillage::optimise::Pl
             ObjectiveKind::Attendance => optimise::Objective::Attendance,
             ObjectiveKind::Coverage => optimise::Objective::Coverage,
         },
-        ..PlanParams::default()
+        ..model_params(&args.model)
     })
 }
 
 fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     use maillage::optimise::{self, Method};
-    use maillage::report::{write_plan_table, write_summary, write_units_table};
 
     let start = Instant::now();
-    let progress = indicatif::ProgressBar::new_spinner();
-    progress.enable_steady_tick(std::time::Duration::from_millis(200));
-    progress.set_message("chargement des données");
-    let data = restrict_area(load_dataset(files)?, &args.area)?;
+    let progress = spinner("chargement des données");
+    let data = restrict_area(load_dataset(files)?, &args.scope.area)?;
+    check_map_departements(&data, &args.scope.map)?;
     print_candidates(&data);
-    let need = score(&data, &args.need)?;
+    let need = score(&data, &args.scope.need)?;
     progress.set_message("accessibilité (R-tree)");
-    let reach = reach_of(&data, &args.travel)?;
-    let problem = optimise::build_problem(&data, &need, &reach, &plan_params(&data, args)?);
+    let reach = reach_of(&data, &args.scope.travel)?;
+    let mut params = plan_params(&data, args)?;
+    if let Some(source) = &args.floors_from {
+        let allocation = read_allocation(&data, source)?;
+        for (&j, &x) in &allocation.posts {
+            let dep = &data.units[data.candidates[j as usize].unit.get()].dep;
+            *params.dep_floors.entry(dep.clone()).or_insert(0) += x;
+        }
+    }
+    let problem = optimise::build_problem(&data, &need, &reach, &params);
     progress.set_message(format!("optimisation ({} paires)", problem.pairs.len()));
     let method = match args.solver {
         SolverKind::Lp => Method::Lp,
         SolverKind::Greedy => Method::Greedy,
     };
     let plan = optimise::solve(&problem, method)?;
-    let m = optimise::measure(&problem, &plan);
+    progress.set_message("cartes et rapport");
+    let objective_kind = match args.objective {
+        ObjectiveKind::Attendance => "attendance",
+        ObjectiveKind::Coverage => "coverage",
+    };
+    let parameters = vec![
+        ("Conseillers".to_owned(), args.posts.to_string()),
+        ("Budget".to_owned(), format!("{:.1} M€", args.budget_eur / 1e6)),
+        ("Coût d'un poste".to_owned(), format!("{:.0} €", args.model.cost_per_post_eur)),
+        ("Personnes par poste".to_owned(), format!("{:.0}", args.model.capacity_per_post)),
+        ("Postes par site au plus".to_owned(), args.max_posts_per_site.to_string()),
+        ("Temps de trajet maximal".to_owned(), format!("{} min", args.scope.travel.bound)),
+        ("Décroissance avec la distance".to_owned(), format!("{:?}", params.decay)),
+        (
+            "Rendements décroissants".to_owned(),
+            if args.model.no_diminishing_returns { "non" } else { "oui" }.to_owned(),
+        ),
+        ("Objectif".to_owned(), objective_kind.to_owned()),
+        ("Planchers".to_owned(), limits_text(&params.dep_floors)),
+        ("Plafonds".to_owned(), limits_text(&params.dep_caps)),
+    ];
+    let outputs = Outputs { files, data: &data, problem: &problem, plan: &plan, reach: &reach, map: &args.scope.map };
+    let written =
+        outputs.write(&args.out, "Plan des conseillers numériques", &parameters, objective_kind, start, &progress)?;
     progress.finish_and_clear();
-    let summary = summarise(&data, &problem, &plan, &m, args, start);
+    print_summary(&written.summary, args.scope.travel.bound);
+    list_written(&written.paths);
+    Ok(())
+}
 
-    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
-    let plan_path = args.out.join("plan.csv");
-    let units_path = args.out.join("units.csv");
-    let summary_path = args.out.join("summary.json");
-    write_atomic(&plan_path, |w| write_plan_table(w, &data, &problem, &plan))?;
-    write_atomic(&units_path, |w| write_units_table(w, &data, &problem, &m))?;
-    write_atomic(&summary_path, |w| write_summary(w, &summary))?;
-    print_summary(&summary, args.travel.bound);
-    for p in [&plan_path, &units_path, &summary_path] {
+fn limits_text(limits: &std::collections::BTreeMap<String, u32>) -> String {
+    if limits.is_empty() {
+        return "aucun".to_owned();
+    }
+    limits.iter().map(|(d, n)| format!("{d}={n}")).collect::<Vec<_>>().join(", ")
+}
+
+fn spinner(message: &'static str) -> indicatif::ProgressBar {
+    let progress = indicatif::ProgressBar::new_spinner();
+    progress.enable_steady_tick(std::time::Duration::from_millis(200));
+    progress.set_message(message);
+    progress
+}
+
+fn list_written(paths: &[std::path::PathBuf]) {
+    for p in paths {
         println!("wrote {}", p.display());
     }
+}
+
+/// The embedded real allocation's name on the command line.
+const CNFS_2021: &str = "cnfs-2021";
+
+fn read_allocation(data: &Dataset, source: &str) -> Result<load::Allocation> {
+    let path = if source == CNFS_2021 {
+        DataFiles::embedded().file("cnfs_structures.csv")
+    } else {
+        std::path::PathBuf::from(source)
+    };
+    let allocation = load::load_allocation(&path, data).context("reading the allocation")?;
+    eprintln!(
+        "allocation {}: {} rows, {} posts, {:.1} M€{}{}",
+        path.display(),
+        allocation.rows,
+        allocation.total_posts,
+        allocation.total_cost_eur / 1e6,
+        if allocation.posts_outside > 0 {
+            format!("; {} posts in COM communes left out", allocation.posts_outside)
+        } else {
+            String::new()
+        },
+        if allocation.posts_at_city_point > 0 {
+            format!(
+                "; {} posts of Paris, Lyon, Marseille placed in the arrondissement nearest the city's point (no address in the file)",
+                allocation.posts_at_city_point
+            )
+        } else {
+            String::new()
+        }
+    );
+    Ok(allocation)
+}
+
+fn evaluate(files: &DataFiles, args: &EvaluateArgs) -> Result<()> {
+    use maillage::optimise::{self, PlanParams};
+
+    let start = Instant::now();
+    let progress = spinner("chargement des données");
+    let full = load_dataset(files)?;
+    let allocation = read_allocation(&full, &args.allocation)?;
+    // Map the allocation onto the area kept, through candidate ids.
+    let data = restrict_area(full.clone(), &args.scope.area)?;
+    check_map_departements(&data, &args.scope.map)?;
+    let index_of: std::collections::HashMap<&str, u32> =
+        data.candidates.iter().enumerate().map(|(j, c)| (c.id.as_str(), j as u32)).collect();
+    let mut posts = vec![0u32; data.candidates.len()];
+    let mut site_costs = std::collections::BTreeMap::new();
+    for (&j, &x) in &allocation.posts {
+        if let Some(&k) = index_of.get(full.candidates[j as usize].id.as_str()) {
+            posts[k as usize] = x;
+            let cost = allocation.cost_eur.get(&j).copied().unwrap_or(args.model.cost_per_post_eur * f64::from(x));
+            site_costs.insert(k, cost / f64::from(x));
+        }
+    }
+    let need = score(&data, &args.scope.need)?;
+    progress.set_message("accessibilité (R-tree)");
+    let reach = reach_of(&data, &args.scope.travel)?;
+    let params = PlanParams {
+        posts: posts.iter().sum(),
+        budget_eur: f64::INFINITY,
+        max_posts_per_site: posts.iter().copied().max().unwrap_or(0),
+        site_costs,
+        ..model_params(&args.model)
+    };
+    let problem = optimise::build_problem(&data, &need, &reach, &params);
+    progress.set_message("flux optimaux de l'allocation");
+    let plan = optimise::evaluate_posts(&problem, &posts)?;
+    let parameters = vec![
+        ("Allocation".to_owned(), args.allocation.clone()),
+        ("Structures (lignes)".to_owned(), allocation.rows.to_string()),
+        ("Postes dans le fichier".to_owned(), allocation.total_posts.to_string()),
+        ("Coût dans le fichier".to_owned(), format!("{:.1} M€", allocation.total_cost_eur / 1e6)),
+        ("Personnes par poste".to_owned(), format!("{:.0}", args.model.capacity_per_post)),
+        ("Temps de trajet maximal".to_owned(), format!("{} min", args.scope.travel.bound)),
+        ("Décroissance avec la distance".to_owned(), format!("{:?}", params.decay)),
+    ];
+    let outputs = Outputs { files, data: &data, problem: &problem, plan: &plan, reach: &reach, map: &args.scope.map };
+    let written =
+        outputs.write(&args.out, "Évaluation d'une allocation", &parameters, "attendance", start, &progress)?;
+    progress.finish_and_clear();
+    println!("Allocation {}: {} structures, {} postes", args.allocation, allocation.rows, allocation.total_posts);
+    print_summary(&written.summary, args.scope.travel.bound);
+    list_written(&written.paths);
     Ok(())
+}
+
+fn compare(args: &CompareArgs) -> Result<()> {
+    use maillage::report::{compare_plans, write_dep_diffs, write_site_diffs};
+    let a = load::load_plan_outputs(&args.a).with_context(|| format!("reading plan A in {}", args.a.display()))?;
+    let b = load::load_plan_outputs(&args.b).with_context(|| format!("reading plan B in {}", args.b.display()))?;
+    let c = compare_plans(&a, &b);
+    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let paths =
+        [args.out.join("compare.json"), args.out.join("compare_departements.csv"), args.out.join("compare_sites.csv")];
+    write_atomic(&paths[0], |w| {
+        serde_json::to_writer_pretty(&mut *w, &c)?;
+        w.write_all(b"\n")
+    })?;
+    write_atomic(&paths[1], |w| write_dep_diffs(w, &c))?;
+    write_atomic(&paths[2], |w| write_site_diffs(w, &c))?;
+    println!("Comparaison  A = {}  B = {}", args.a.display(), args.b.display());
+    println!("  {:<24} {:>14} {:>14} {:>14}", "mesure", "A", "B", "B − A");
+    let show = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format!("{x:.4}"));
+    for h in &c.headline {
+        println!("  {:<24} {:>14} {:>14} {:>14}", h.key, show(h.a), show(h.b), show(h.delta));
+    }
+    let moved: i64 = c.sites.iter().map(|s| (s.posts_b.cast_signed() - s.posts_a.cast_signed()).abs()).sum();
+    let deps_changed = c.departements.iter().filter(|d| d.posts_a != d.posts_b).count();
+    println!(
+        "  {} sites differ ({moved} posts in absolute difference), {deps_changed} départements change posts",
+        c.sites.len()
+    );
+    list_written(&paths);
+    Ok(())
+}
+
+/// Checks the --departement codes of the maps against the data.
+fn check_map_departements(data: &Dataset, map: &MapOptions) -> Result<()> {
+    for d in &map.departements {
+        anyhow::ensure!(
+            data.units.iter().any(|u| &u.dep == d),
+            "--departement {d:?}: no such département in the data (codes keep their zero: 01, 2A, 971)"
+        );
+    }
+    Ok(())
+}
+
+/// What `plan` and `evaluate` write.
+struct Outputs<'a> {
+    files: &'a DataFiles,
+    data: &'a Dataset,
+    problem: &'a maillage::optimise::Problem,
+    plan: &'a maillage::optimise::Plan,
+    reach: &'a Reach,
+    map: &'a MapOptions,
+}
+
+struct Written {
+    summary: maillage::report::Summary,
+    paths: Vec<std::path::PathBuf>,
+}
+
+impl Outputs<'_> {
+    fn write(
+        &self,
+        out: &std::path::Path,
+        title: &str,
+        parameters: &[(String, String)],
+        objective_kind: &str,
+        start: Instant,
+        progress: &indicatif::ProgressBar,
+    ) -> Result<Written> {
+        use maillage::report::{
+            ReportInput, site_rows, unit_rows, write_communes_geojson, write_deps_table, write_plan_table,
+            write_report, write_sites_geojson, write_summary, write_units_table,
+        };
+        let (data, problem, plan) = (self.data, self.problem, self.plan);
+        let m = maillage::optimise::measure(problem, plan);
+        let sites = site_rows(data, problem, plan);
+        let units = unit_rows(data, problem, &m, self.reach, &plan.posts);
+        progress.set_message("polygones des communes");
+        let shapes = load::load_unit_shapes(self.files, data).context("reading the commune polygons")?;
+        let dep_names = load::load_departement_names(self.files).context("reading the département names")?;
+        let only = &self.map.departements;
+        let shown = |dep: &str| only.is_empty() || only.iter().any(|d| d == dep);
+        let summary = summarise(data, problem, plan, &m, objective_kind, start);
+        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+        let path = |name: &str| out.join(name);
+        let shown_sites: Vec<maillage::report::SiteRow> = sites.iter().filter(|s| shown(&s.dep)).cloned().collect();
+        let territories: Vec<&str> = data.units.iter().map(maillage::DemandUnit::territory).collect();
+        // Everything is computed before the first file is written.
+        let mut html = Vec::new();
+        write_report(
+            &mut html,
+            &ReportInput {
+                title,
+                parameters,
+                summary: &summary,
+                bound_min: self.reach.bound_minutes,
+                units: &units,
+                shapes: &shapes,
+                territories: &territories,
+                sites: &sites,
+                deps: &m.deps,
+                dep_names: &dep_names,
+                only_deps: only,
+                sources: maillage::report::DATA_SOURCES,
+            },
+        )?;
+        let paths = vec![
+            path("plan.csv"),
+            path("units.csv"),
+            path("departements.csv"),
+            path("summary.json"),
+            path("sites.geojson"),
+            path("communes.geojson"),
+            path("report.html"),
+        ];
+        write_atomic(&paths[0], |w| write_plan_table(w, &sites))?;
+        write_atomic(&paths[1], |w| write_units_table(w, &units))?;
+        write_atomic(&paths[2], |w| write_deps_table(w, &m))?;
+        write_atomic(&paths[3], |w| write_summary(w, &summary))?;
+        write_atomic(&paths[4], |w| write_sites_geojson(w, &shown_sites))?;
+        write_atomic(&paths[5], |w| write_communes_geojson(w, &units, &shapes, &|i| shown(&units[i].dep)))?;
+        write_atomic(&paths[6], |w| w.write_all(&html))?;
+        Ok(Written { summary, paths })
+    }
 }
 
 fn summarise(
@@ -207,7 +464,7 @@ fn summarise(
     problem: &maillage::optimise::Problem,
     plan: &maillage::optimise::Plan,
     m: &maillage::optimise::Measures,
-    args: &PlanArgs,
+    objective_kind: &str,
     start: Instant,
 ) -> maillage::report::Summary {
     let mut zones: std::collections::BTreeMap<String, maillage::report::ZoneTotals> = std::collections::BTreeMap::new();
@@ -220,10 +477,7 @@ fn summarise(
         zones.entry(data.units[c.unit.get()].zone.as_str().to_owned()).or_default().posts += x;
     }
     maillage::report::Summary {
-        objective_kind: match args.objective {
-            ObjectiveKind::Attendance => "attendance".into(),
-            ObjectiveKind::Coverage => "coverage".into(),
-        },
+        objective_kind: objective_kind.to_owned(),
         method: plan.source.into(),
         posts: m.posts,
         cost_eur: m.cost_eur,
@@ -240,6 +494,7 @@ fn summarise(
         zones,
         lp_columns: plan.lp_columns,
         lp_rounds: plan.lp_rounds,
+        lagrange_iterations: plan.lagrange_iterations,
         seconds: start.elapsed().as_secs_f64(),
     }
 }
@@ -272,13 +527,13 @@ fn print_summary(s: &maillage::report::Summary, bound: f64) {
 
 /// Applies --departement / --region, refusing codes absent from the data.
 fn restrict_area(data: Dataset, area: &AreaOptions) -> Result<Dataset> {
-    if area.departements.is_empty() && area.regions.is_empty() {
+    if area.within_departements.is_empty() && area.regions.is_empty() {
         return Ok(data);
     }
-    for d in &area.departements {
+    for d in &area.within_departements {
         anyhow::ensure!(
             data.units.iter().any(|u| &u.dep == d),
-            "--departement {d:?}: no such département in the data (codes keep their zero: 01, 2A, 971)"
+            "--within-departement {d:?}: no such département in the data (codes keep their zero: 01, 2A, 971)"
         );
     }
     for r in &area.regions {
@@ -287,7 +542,7 @@ fn restrict_area(data: Dataset, area: &AreaOptions) -> Result<Dataset> {
             "--region {r:?}: no such region in the data (COG codes: 11, 32, 84, 01…)"
         );
     }
-    let kept = data.restrict(|u| area.departements.contains(&u.dep) || area.regions.contains(&u.reg));
+    let kept = data.restrict(|u| area.within_departements.contains(&u.dep) || area.regions.contains(&u.reg));
     eprintln!("restricted to {} units and {} candidates", kept.units.len(), kept.candidates.len());
     Ok(kept)
 }

@@ -229,6 +229,24 @@ fn lp_plan_is_never_worse_than_greedy_on_random_instances() {
 }
 
 #[test]
+fn lagrangian_bound_is_never_below_the_exact_relaxation() {
+    let mut rng = Rng(SEED_1 ^ 5);
+    for case in 0..20 {
+        let p = random_instance(&mut rng);
+        let exact = maillage::optimise::relaxation_value(&p).unwrap();
+        let greedy = solve(&p, Method::Greedy).unwrap();
+        // From the first iterate to a converged one, every value bounds the relaxation.
+        for iterations in [1, 10, 300] {
+            let bound = maillage::optimise::lagrangian_bound(&p, &greedy.posts, iterations).unwrap();
+            assert!(bound >= exact - 1e-6 * exact.max(1.0), "case {case}: Lagrangian {bound} < LP {exact}");
+        }
+        // And it gets close: the subgradient converges towards the LP optimum.
+        let bound = maillage::optimise::lagrangian_bound(&p, &greedy.posts, 3_000).unwrap();
+        assert!(bound <= exact * 1.02 + 1e-6, "case {case}: Lagrangian {bound} far above LP {exact}");
+    }
+}
+
+#[test]
 fn coverage_mode_solves_a_hand_made_mclp() {
     // Needs 100, 50, 60, 80, 30. Site a covers u0,u1; b covers u1,u2,u3; c covers u3,u4; d covers u0,u4.
     // p = 2: {a, b} 290 (all but u4), {b, d} 320 (everything), {a, c} 320 (everything) → 320.
@@ -264,7 +282,7 @@ fn coverage_mode_solves_a_hand_made_mclp() {
 }
 
 #[test]
-fn national_greedy_plan_respects_every_constraint_and_serves_every_departement() {
+fn national_plan_respects_every_constraint_and_serves_every_departement() {
     use maillage::optimise::{PlanParams, build_problem};
     let data = crate::util::national();
     let need = maillage::score_need(&data.units, &maillage::NeedModel::default(), None);
@@ -276,17 +294,24 @@ fn national_greedy_plan_respects_every_constraint_and_serves_every_departement()
     params.dep_floors.insert("59".into(), 150);
     params.dep_caps.insert("75".into(), 40);
     let p = build_problem(data, &need, reach, &params);
-    let plan = solve(&p, Method::Greedy).unwrap();
-    check(&p, &plan);
-    assert_eq!(plan.posts.iter().sum::<u32>(), 4_000);
-    assert!(plan.posts[first_site] >= 3);
-    let m = maillage::optimise::measure(&p, &plan);
-    let posts_in = |d: &str| m.deps.iter().find(|x| x.dep == d).unwrap().posts;
-    assert!(posts_in("59") >= 150 && posts_in("75") <= 40);
-    // Diminishing returns spread the posts: every département with need gets some.
-    for d in m.deps.iter().filter(|d| d.need > 0.0) {
-        assert!(d.posts > 0, "département {} has no post", d.dep);
+    let greedy = solve(&p, Method::Greedy).unwrap();
+    let plan = solve(&p, Method::Lp).unwrap();
+    for plan in [&greedy, &plan] {
+        check(&p, plan);
+        assert_eq!(plan.posts.iter().sum::<u32>(), 4_000);
+        assert!(plan.posts[first_site] >= 3);
+        let m = maillage::optimise::measure(&p, plan);
+        let posts_in = |d: &str| m.deps.iter().find(|x| x.dep == d).unwrap().posts;
+        assert!(posts_in("59") >= 150 && posts_in("75") <= 40);
+        // Diminishing returns spread the posts: every département with need gets some.
+        for d in m.deps.iter().filter(|d| d.need > 0.0) {
+            assert!(d.posts > 0, "département {} has no post", d.dep);
+        }
+        assert!(m.served <= 4_000.0 * 1_200.0 + 1e-3);
+        assert!(m.coverage_share > 0.9, "coverage {}", m.coverage_share);
     }
-    assert!(m.served <= 4_000.0 * 1_200.0 + 1e-3);
-    assert!(m.coverage_share > 0.9, "coverage {}", m.coverage_share);
+    // The optimised plan is at least the greedy one, and its bound is reported and valid.
+    assert!(plan.objective >= greedy.objective - 1e-6);
+    let gap = plan.gap().expect("the national plan reports its gap");
+    assert!(gap > 0.0 && gap < 0.10, "gap to the bound {gap}");
 }

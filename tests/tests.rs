@@ -1,6 +1,7 @@
 //! Integration tests, built as one binary.
 
 mod cli;
+mod maps;
 mod national;
 mod optimise;
 mod spatial;

@@ -45,4 +45,11 @@ gj["features"] = [f for f in gj["features"] if f["properties"]["commune"] in kee
 (OUT / "plm_arrondissements.geojson").write_text(json.dumps(gj, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 h, sites = rows(DATA / "inclusion_sites.csv")
 write(OUT / "inclusion_sites.csv", h, [r for r in sites if r["insee_2026"] in keep])
+with gzip.open(DATA / "communes.geojson.gz", "rt", encoding="utf-8") as f:
+    gj = json.load(f)
+gj["features"] = [f for f in gj["features"] if f["properties"]["insee"] in keep]
+with gzip.GzipFile(OUT / "communes.geojson.gz", "wb", mtime=0) as f:
+    f.write(json.dumps(gj, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+h, cnfs = rows(DATA / "cnfs_structures.csv")
+write(OUT / "cnfs_structures.csv", h, [r for r in cnfs if r["insee_2026"] in keep])
 print(len(keep), "communes")

@@ -1,7 +1,10 @@
 //! Input boundary: reads and validates the data directory into a [`Dataset`].
 
+mod allocation;
 mod need_file;
 mod od_matrix;
+mod outputs;
+mod shapes;
 mod sites;
 mod table;
 mod units;
@@ -9,8 +12,11 @@ mod units;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub use allocation::{Allocation, AllocationFormat, load_allocation};
 pub use need_file::{MAX_UNIT_NEED, load_need_file};
 pub use od_matrix::{MAX_MINUTES, load_od_matrix};
+pub use outputs::{DepRow, PlanOutputs, PlanSite, load_plan_outputs};
+pub use shapes::{load_departement_names, load_unit_shapes};
 pub use sites::{ArrondissementShapes, SiteRecord};
 pub(crate) use table::Table;
 pub use units::UnitsReport;

@@ -74,26 +74,10 @@ impl ArrondissementShapes {
 
 /// Reads `plm_arrondissements.geojson` (property `code`, Polygon or `MultiPolygon` geometry).
 pub(crate) fn load_arrondissement_shapes(path: &Path) -> Result<ArrondissementShapes, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?;
-    let feature_err = |feature: String, message: String| LoadError::Feature { path: path.to_owned(), feature, message };
-    let collection: geojson::FeatureCollection = text
-        .parse::<geojson::GeoJson>()
-        .map_err(|e| feature_err("-".into(), e.to_string()))
-        .and_then(|g| geojson::FeatureCollection::try_from(g).map_err(|e| feature_err("-".into(), e.to_string())))?;
     let mut shapes = Vec::new();
-    for (i, f) in collection.features.into_iter().enumerate() {
-        let code =
-            f.property("code").and_then(|v| v.as_str()).and_then(|s| CommuneCode::parse(s).ok()).ok_or_else(|| {
-                feature_err(i.to_string(), "property `code`: expected an INSEE arrondissement code".into())
-            })?;
-        let geometry = f.geometry.ok_or_else(|| feature_err(code.to_string(), "expected a geometry".into()))?;
-        let shape: geo::Geometry<f64> =
-            geometry.try_into().map_err(|e: geojson::Error| feature_err(code.to_string(), e.to_string()))?;
-        let multi = match shape {
-            geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
-            geo::Geometry::MultiPolygon(m) => m,
-            _ => return Err(feature_err(code.to_string(), "expected a Polygon or MultiPolygon".into())),
-        };
+    for (index, f) in super::shapes::read_features(path)?.into_iter().enumerate() {
+        let code = super::shapes::feature_code(path, index, &f, "code")?;
+        let multi = super::shapes::feature_shape(path, code.as_str(), f)?;
         shapes.push((code, multi));
     }
     Ok(ArrondissementShapes { shapes })

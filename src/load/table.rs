@@ -67,6 +67,18 @@ impl Table {
         Ok(Self { path, reader, columns })
     }
 
+    /// Whether the header has `column`.
+    pub(crate) fn has(&self, column: &str) -> bool {
+        self.columns.contains_key(column)
+    }
+
+    /// The header, comma-separated (for messages).
+    pub(crate) fn header_text(&self) -> String {
+        let mut names: Vec<(&usize, &String)> = self.columns.iter().map(|(k, v)| (v, k)).collect();
+        names.sort();
+        names.into_iter().map(|(_, k)| k.as_str()).collect::<Vec<_>>().join(",")
+    }
+
     /// Calls `f` on each data row in order, stopping at the first error.
     pub(crate) fn for_each_row(
         &mut self,
@@ -109,6 +121,11 @@ impl Row<'_> {
     /// Line number of this row (the header is line 1).
     pub(crate) fn line(&self) -> u64 {
         self.line
+    }
+
+    /// Whether the header has `column`.
+    pub(crate) fn has(&self, column: &str) -> bool {
+        self.table.has(column)
     }
 
     /// The raw text of `column` (trimmed), or "" if the header does not have it.

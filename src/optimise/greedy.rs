@@ -36,23 +36,50 @@ struct State<'p> {
 
 impl State<'_> {
     /// Value of `capacity` more people served at `site`, and the flows it would carry
-    /// (pair index, people): best marginal value first.
+    /// (pair index, people). Each unit's unmet need is cut into the pieces of its concave
+    /// value (a unit half served is worth less than an unserved one), and the post takes the
+    /// most valuable pieces first: the best use of one post given the flows so far.
     fn gain(&self, site: usize, capacity: f64) -> (f64, Vec<(usize, f64)>) {
-        let mut options: Vec<(f64, usize, usize)> = self.by_site[site]
-            .iter()
-            .filter(|(i, _)| self.remaining[*i] > 1e-9)
-            .map(|&(i, k)| (segment_gain(self.p, self.p.need[i], self.weighted[i], self.p.pairs[k].weight, 1.0), i, k))
-            .collect();
-        options.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let (mut left, mut value, mut flows) = (capacity, 0.0, Vec::new());
-        for (_, i, k) in options {
+        let segments = self.p.segments();
+        // (value per person, local unit, pair, people)
+        let mut pieces: Vec<(f64, usize, usize, f64)> = Vec::new();
+        let mut units: Vec<usize> = Vec::new();
+        for &(i, k) in &self.by_site[site] {
+            if self.remaining[i] <= 1e-9 {
+                continue;
+            }
+            let w = self.p.pairs[k].weight;
+            let local = units.len();
+            units.push(i);
+            let mut start = 0.0;
+            for s in &segments {
+                let end = start + s.share * self.p.need[i];
+                let room = end - self.weighted[i].max(start);
+                if room > 1e-12 && w > 0.0 {
+                    pieces.push((w * s.value, local, k, room / w));
+                }
+                start = end;
+            }
+        }
+        pieces.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut taken = vec![0.0; units.len()];
+        let (mut left, mut value) = (capacity, 0.0);
+        let mut flows: Vec<(usize, f64)> = Vec::new();
+        for (v, local, k, people) in pieces {
             if left <= 1e-9 {
                 break;
             }
-            let q = left.min(self.remaining[i]);
-            value += segment_gain(self.p, self.p.need[i], self.weighted[i], self.p.pairs[k].weight, q);
-            flows.push((k, q));
+            let q = people.min(left).min(self.remaining[units[local]] - taken[local]);
+            if q <= 1e-12 {
+                continue;
+            }
+            taken[local] += q;
+            value += v * q;
             left -= q;
+            match flows.last_mut() {
+                Some((last, amount)) if *last == k => *amount += q,
+                _ => flows.push((k, q)),
+            }
         }
         (value, flows)
     }

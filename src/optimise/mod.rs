@@ -3,11 +3,13 @@
 
 mod coverage;
 mod greedy;
+mod lagrange;
 mod log;
 mod lp;
 mod measures;
 mod problem;
 mod round;
+mod search;
 
 pub use measures::{DepMeasure, Measures, gini, measure};
 pub use problem::{Decay, Objective, Pair, PlanParams, Problem, Segment, SiteSpec, build_problem, default_returns};
@@ -47,12 +49,15 @@ pub struct Plan {
     pub objective: f64,
     /// LP relaxation bound (`None` with the greedy solver alone).
     pub lp_bound: Option<f64>,
-    /// Where the plan comes from: `lp-rounding` or `greedy`.
+    /// Where the plan comes from: `greedy+lp-flows` (greedy posts, optimal flows),
+    /// `lp-rounding`, `greedy` (`--solver greedy`), `mclp`, `mclp-greedy`.
     pub source: &'static str,
     /// Flow columns in the final relaxation LP.
     pub lp_columns: usize,
     /// Column-generation rounds of the relaxation.
     pub lp_rounds: usize,
+    /// Subgradient iterations of the Lagrangian bound (0 if not used).
+    pub lagrange_iterations: usize,
 }
 
 impl Plan {
@@ -138,6 +143,7 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         objective: greedy.objective,
         lp_columns: 0,
         lp_rounds: 0,
+        lagrange_iterations: 0,
         posts: greedy.posts.clone(),
         flows: greedy.flows.clone(),
         lp_bound: None,
@@ -147,42 +153,130 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         return Ok(greedy_plan("greedy"));
     }
     let deadline = clock + std::time::Duration::from_secs_f64(p.time_limit_s);
-    let relaxed = match lp::solve_flows(p, lp::Posts::Relaxed, None, Some(deadline)) {
+    // The greedy posts with their best flows (an LP with the posts fixed: small and fast).
+    let reflowed = match lp::solve_flows(p, lp::Posts::Fixed(&greedy.posts), None, Some(deadline)) {
         Ok(r) => r,
-        Err(SolveError::TimeLimit) => return Ok(greedy_plan("greedy (LP bound not reached within the time limit)")),
+        Err(SolveError::TimeLimit) => return Ok(greedy_plan("greedy (its flows not optimised within the time limit)")),
         Err(e) => return Err(e),
     };
-    log::stage("LP relaxation", clock);
-    let rounded_x = round::round_posts(p, &relaxed.posts)?;
-    // The relaxation's columns are a good start for the flows of the rounded plan.
-    let rounded = match lp::solve_flows(p, lp::Posts::Fixed(&rounded_x), Some(&relaxed.active), Some(deadline)) {
-        Ok(r) => r,
-        Err(SolveError::TimeLimit) => {
-            let mut plan = greedy_plan("greedy (rounded LP plan not evaluated within the time limit)");
-            plan.lp_bound = Some(relaxed.bound.max(greedy.objective));
-            plan.lp_columns = relaxed.columns;
-            plan.lp_rounds = relaxed.rounds;
-            return Ok(plan);
+    log::stage("greedy posts, optimal flows", clock);
+    // Local search: move posts where the flow duals say they are worth more, for a quarter of
+    // the time left (the bound gets the rest).
+    let sm = lagrange::SiteMajor::new(p);
+    let now = std::time::Instant::now();
+    let search_deadline = now + deadline.saturating_duration_since(now) / 4;
+    let improved = search::improve(p, &sm, greedy.posts.clone(), reflowed, search_deadline)?;
+    log::stage(&format!("local search: {} posts moved", improved.moves), clock);
+    let source = if improved.moves > 0 { "greedy+local-search" } else { "greedy+lp-flows" };
+    let mut best = Incumbent { posts: improved.posts, flows: improved.flows, source };
+    let mut bound = f64::INFINITY;
+    let (mut lp_columns, mut lp_rounds, mut lagrange_iterations) = (0, 0, 0);
+    // Small instances: the exact relaxation (column generation) and its rounding.
+    if p.pairs.len() <= EXACT_LP_MAX_PAIRS {
+        match lp::solve_flows(p, lp::Posts::Relaxed, None, Some(deadline)) {
+            Ok(relaxed) => {
+                log::stage("LP relaxation", clock);
+                bound = relaxed.bound;
+                (lp_columns, lp_rounds) = (relaxed.columns, relaxed.rounds);
+                let rounded_x = round::round_posts(p, &relaxed.posts)?;
+                match lp::solve_flows(p, lp::Posts::Fixed(&rounded_x), Some(&relaxed.active), Some(deadline)) {
+                    Ok(rounded) if rounded.objective > best.flows.objective + 1e-9 => {
+                        best = Incumbent { posts: rounded_x, flows: rounded, source: "lp-rounding" };
+                    }
+                    Ok(_) | Err(SolveError::TimeLimit) => {}
+                    Err(e) => return Err(e),
+                }
+                log::stage("rounded plan evaluated (flow LP)", clock);
+            }
+            Err(SolveError::TimeLimit) => {}
+            Err(e) => return Err(e),
         }
-        Err(e) => return Err(e),
-    };
-    log::stage("rounded plan evaluated (flow LP)", clock);
-    let bound = relaxed.bound.max(rounded.objective);
-    // Keep the better integer plan; the greedy one is a valid incumbent too.
-    let (posts, flows, objective, source) = if rounded.objective + 1e-9 >= greedy.objective {
-        (rounded_x, rounded.flows, rounded.objective, "lp-rounding")
-    } else {
-        (greedy.posts, greedy.flows, greedy.objective, "greedy")
-    };
+    }
+    // Any size: a Lagrangian bound on the same relaxation, from the incumbent's duals.
+    if !bound.is_finite() || bound - best.flows.objective > LAGRANGE_TARGET_GAP * bound {
+        let settings = lagrange::Settings {
+            target_gap: LAGRANGE_TARGET_GAP,
+            max_iterations: LAGRANGE_MAX_ITERATIONS,
+            deadline: Some(deadline),
+        };
+        let start = lagrange::Start::Duals { need: &best.flows.need_dual, link: &best.flows.link_dual };
+        if let Some(lag) = lagrange::bound(p, &sm, best.flows.objective, start, settings) {
+            bound = bound.min(lag.bound);
+            lagrange_iterations = lag.iterations;
+        }
+        log::stage("Lagrangian bound", clock);
+    }
+    let objective = best.flows.objective;
     Ok(Plan {
         objective,
-        lp_columns: relaxed.columns,
-        lp_rounds: relaxed.rounds,
-        posts,
-        flows,
-        lp_bound: Some(bound),
-        source,
+        lp_columns,
+        lp_rounds,
+        lagrange_iterations,
+        posts: best.posts,
+        flows: best.flows.flows,
+        lp_bound: bound.is_finite().then_some(bound.max(objective)),
+        source: best.source,
     })
+}
+
+/// Relaxations up to this many pairs are solved exactly by `HiGHS`; beyond, the Lagrangian
+/// bound alone (the strong LP with one row per pair is too slow there).
+const EXACT_LP_MAX_PAIRS: usize = 30_000;
+/// The Lagrangian bound stops improving once within this share of the incumbent.
+const LAGRANGE_TARGET_GAP: f64 = 1e-3;
+/// Subgradient iterations at most.
+const LAGRANGE_MAX_ITERATIONS: usize = 5_000;
+
+/// The best integer plan so far with its optimal flows.
+struct Incumbent {
+    posts: Vec<u32>,
+    flows: lp::FlowSolution,
+    source: &'static str,
+}
+
+/// The optimal flows of a given allocation `posts` (nothing is optimised but the flows), as a
+/// plan with the same measures as any other. No bound.
+///
+/// # Errors
+/// [`SolveError`] when the flow LP fails.
+pub fn evaluate_posts(p: &Problem, posts: &[u32]) -> Result<Plan, SolveError> {
+    let flows = lp::solve_flows(p, lp::Posts::Fixed(posts), None, None)?;
+    Ok(Plan {
+        objective: flows.objective,
+        posts: posts.to_vec(),
+        flows: flows.flows,
+        lp_bound: None,
+        source: "evaluate",
+        lp_columns: flows.columns,
+        lp_rounds: flows.rounds,
+        lagrange_iterations: 0,
+    })
+}
+
+/// The attendance LP relaxation solved exactly (column generation with `HiGHS`): its optimum
+/// bounds every integer plan. Practical up to a few tens of thousands of pairs.
+///
+/// # Errors
+/// [`SolveError`] when the LP fails.
+pub fn relaxation_value(p: &Problem) -> Result<f64, SolveError> {
+    lp::solve_flows(p, lp::Posts::Relaxed, None, None).map(|r| r.objective)
+}
+
+/// The Lagrangian upper bound on the attendance relaxation, started from the duals of the
+/// optimal flows of `posts` and run for at most `iterations` subgradient steps. Every value
+/// it returns bounds the relaxation from above (so every integer plan too).
+///
+/// # Errors
+/// [`SolveError`] when the flow LP of `posts` fails; [`SolveError::Solver`] if sites have
+/// existing capacity (not covered by this bound).
+pub fn lagrangian_bound(p: &Problem, posts: &[u32], iterations: usize) -> Result<f64, SolveError> {
+    let flows = lp::solve_flows(p, lp::Posts::Fixed(posts), None, None)?;
+    let sm = lagrange::SiteMajor::new(p);
+    let settings = lagrange::Settings { target_gap: 0.0, max_iterations: iterations, deadline: None };
+    let start = lagrange::Start::Duals { need: &flows.need_dual, link: &flows.link_dual };
+    lagrange::bound(p, &sm, flows.objective, start, settings)
+        .map(|b| b.bound)
+        .ok_or_else(|| SolveError::Solver("the Lagrangian bound does not cover existing capacity".into()))
 }
 
 fn solve_coverage_plan(p: &Problem, method: Method) -> Result<Plan, SolveError> {
@@ -199,6 +293,7 @@ fn solve_coverage_plan(p: &Problem, method: Method) -> Result<Plan, SolveError> 
         objective,
         lp_columns: flows.columns,
         lp_rounds: flows.rounds,
+        lagrange_iterations: 0,
         posts: open,
         flows: flows.flows,
         lp_bound,

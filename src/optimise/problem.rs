@@ -175,6 +175,8 @@ pub struct PlanParams {
     pub time_limit_s: f64,
     /// Maximum posts per département code.
     pub dep_caps: BTreeMap<String, u32>,
+    /// Cost of one post at some candidates (by index), overriding `cost_per_post_eur`.
+    pub site_costs: BTreeMap<u32, f64>,
 }
 
 impl Default for PlanParams {
@@ -192,6 +194,7 @@ impl Default for PlanParams {
             fixed_posts: BTreeMap::new(),
             dep_floors: BTreeMap::new(),
             dep_caps: BTreeMap::new(),
+            site_costs: BTreeMap::new(),
             time_limit_s: 60.0,
         }
     }
@@ -210,7 +213,7 @@ pub fn build_problem(data: &Dataset, need: &NeedScores, reach: &Reach, params: &
         .iter()
         .enumerate()
         .map(|(i, c)| SiteSpec {
-            cost_eur: params.cost_per_post_eur,
+            cost_eur: params.site_costs.get(&(i as u32)).copied().unwrap_or(params.cost_per_post_eur),
             max_posts: params.max_posts_per_site.max(params.fixed_posts.get(&(i as u32)).copied().unwrap_or(0)),
             fixed_posts: params.fixed_posts.get(&(i as u32)).copied().unwrap_or(0),
             existing_capacity: 0.0,

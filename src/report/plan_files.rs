@@ -7,55 +7,191 @@ use serde::Serialize;
 
 use crate::Dataset;
 use crate::optimise::{Measures, Plan, Problem};
+use crate::spatial::Reach;
 
-/// Writes one row per candidate with posts.
-///
-/// # Errors
-/// Any write error.
-pub fn write_plan_table(w: &mut dyn Write, data: &Dataset, p: &Problem, plan: &Plan) -> std::io::Result<()> {
+/// One site with posts, as in `plan.csv` and `sites.geojson`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteRow {
+    /// Candidate id.
+    pub id: String,
+    /// Kind of host (`france_services`, `cnfs`, `lieu_mediation`, `mairie`).
+    pub kind: &'static str,
+    /// Name.
+    pub name: String,
+    /// INSEE code of its unit.
+    pub insee: String,
+    /// Département code.
+    pub dep: String,
+    /// Posts placed.
+    pub posts: u32,
+    /// Cost of the posts, euros.
+    pub cost: f64,
+    /// People served.
+    pub served: f64,
+    /// Position, WGS84.
+    pub lon: f64,
+    /// Position, WGS84.
+    pub lat: f64,
+}
+
+/// Columns of `plan.csv` (and properties of `sites.geojson`).
+pub const PLAN_COLUMNS: [&str; 8] = ["id", "kind", "name", "insee", "dep", "posts", "cost", "served"];
+
+/// The sites with posts, in candidate order.
+#[must_use]
+pub fn site_rows(data: &Dataset, p: &Problem, plan: &Plan) -> Vec<SiteRow> {
     let mut site_served = vec![0.0; p.sites.len()];
     for (k, pair) in p.pairs.iter().enumerate() {
         site_served[pair.site as usize] += plan.flows[k];
     }
+    plan.posts
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| **x > 0)
+        .map(|(j, &x)| {
+            let c = &data.candidates[j];
+            let u = &data.units[c.unit.get()];
+            SiteRow {
+                id: c.id.clone(),
+                kind: c.kind.as_str(),
+                name: c.name.clone(),
+                insee: u.code.as_str().to_owned(),
+                dep: u.dep.clone(),
+                posts: x,
+                cost: p.sites[j].cost_eur * f64::from(x),
+                served: site_served[j],
+                lon: c.point.lon(),
+                lat: c.point.lat(),
+            }
+        })
+        .collect()
+}
+
+/// Writes `plan.csv`: one row per candidate with posts.
+///
+/// # Errors
+/// Any write error.
+pub fn write_plan_table(w: &mut dyn Write, rows: &[SiteRow]) -> std::io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["id", "kind", "name", "insee", "dep", "posts", "cost", "served"])?;
-    for (j, &x) in plan.posts.iter().enumerate().filter(|(_, x)| **x > 0) {
-        let c = &data.candidates[j];
-        let u = &data.units[c.unit.get()];
+    out.write_record(PLAN_COLUMNS)?;
+    for r in rows {
         out.write_record([
-            c.id.as_str(),
-            c.kind.as_str(),
-            &c.name,
-            u.code.as_str(),
-            &u.dep,
-            &x.to_string(),
-            &format!("{:.0}", p.sites[j].cost_eur * f64::from(x)),
-            &format!("{:.1}", site_served[j]),
+            r.id.as_str(),
+            r.kind,
+            &r.name,
+            &r.insee,
+            &r.dep,
+            &r.posts.to_string(),
+            &format!("{:.0}", r.cost),
+            &format!("{:.1}", r.served),
         ])?;
     }
     out.flush()
 }
 
-/// Writes one row per unit: need, served, served share, covered within the bound.
+/// One demand unit, as in `units.csv` and `communes.geojson`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitRow {
+    /// INSEE code.
+    pub insee: String,
+    /// Name.
+    pub nom: String,
+    /// Département code.
+    pub dep: String,
+    /// `metro` or `drom`.
+    pub zone: &'static str,
+    /// Need, people.
+    pub need: f64,
+    /// People served.
+    pub served: f64,
+    /// Need not served.
+    pub unmet_need: f64,
+    /// Served / need (0 without need).
+    pub served_share: f64,
+    /// Within the bound of a site with posts.
+    pub covered: bool,
+    /// Minutes to the nearest site with posts within the bound (`None`: none within it).
+    pub nearest_post_min: Option<f64>,
+}
+
+/// Columns of `units.csv` (and properties of `communes.geojson`).
+pub const UNIT_COLUMNS: [&str; 10] =
+    ["insee", "nom", "dep", "zone", "need", "served", "unmet_need", "served_share", "covered", "nearest_post_min"];
+
+/// Every unit's row.
+#[must_use]
+pub fn unit_rows(data: &Dataset, p: &Problem, m: &Measures, reach: &Reach, posts: &[u32]) -> Vec<UnitRow> {
+    data.units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let (need, served) = (p.need[i], m.unit_served[i]);
+            let nearest = reach
+                .of(crate::UnitIdx(i as u32))
+                .iter()
+                .filter(|l| posts[l.candidate.get()] > 0)
+                .map(|l| f64::from(l.minutes))
+                .min_by(f64::total_cmp);
+            UnitRow {
+                insee: u.code.as_str().to_owned(),
+                nom: u.name.clone(),
+                dep: u.dep.clone(),
+                zone: u.zone.as_str(),
+                need,
+                served,
+                unmet_need: (need - served).max(0.0),
+                served_share: if need > 0.0 { served / need } else { 0.0 },
+                covered: m.unit_covered[i],
+                nearest_post_min: nearest,
+            }
+        })
+        .collect()
+}
+
+/// Writes `units.csv`: one row per unit.
 ///
 /// # Errors
 /// Any write error.
-pub fn write_units_table(w: &mut dyn Write, data: &Dataset, p: &Problem, m: &Measures) -> std::io::Result<()> {
+pub fn write_units_table(w: &mut dyn Write, rows: &[UnitRow]) -> std::io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["insee", "nom", "dep", "zone", "need", "served", "unmet_need", "served_share", "covered"])?;
-    for (i, u) in data.units.iter().enumerate() {
-        let need = p.need[i];
-        let served = m.unit_served[i];
+    out.write_record(UNIT_COLUMNS)?;
+    for r in rows {
         out.write_record([
-            u.code.as_str(),
-            &u.name,
-            &u.dep,
-            u.zone.as_str(),
-            &format!("{need:.1}"),
-            &format!("{served:.1}"),
-            &format!("{:.1}", (need - served).max(0.0)),
-            &format!("{:.4}", if need > 0.0 { served / need } else { 0.0 }),
-            if m.unit_covered[i] { "1" } else { "0" },
+            r.insee.as_str(),
+            &r.nom,
+            &r.dep,
+            r.zone,
+            &format!("{:.1}", r.need),
+            &format!("{:.1}", r.served),
+            &format!("{:.1}", r.unmet_need),
+            &format!("{:.4}", r.served_share),
+            if r.covered { "1" } else { "0" },
+            &r.nearest_post_min.map_or(String::new(), |t| format!("{t:.1}")),
+        ])?;
+    }
+    out.flush()
+}
+
+/// Columns of `departements.csv`.
+pub const DEP_COLUMNS: [&str; 7] = ["dep", "posts", "need", "served", "served_share", "covered_need", "coverage_share"];
+
+/// Writes `departements.csv`: posts, need, served and coverage per département.
+///
+/// # Errors
+/// Any write error.
+pub fn write_deps_table(w: &mut dyn Write, m: &Measures) -> std::io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(DEP_COLUMNS)?;
+    for d in &m.deps {
+        let share = |x: f64| if d.need > 0.0 { x / d.need } else { 0.0 };
+        out.write_record([
+            d.dep.as_str(),
+            &d.posts.to_string(),
+            &format!("{:.1}", d.need),
+            &format!("{:.1}", d.served),
+            &format!("{:.4}", share(d.served)),
+            &format!("{:.1}", d.covered_need),
+            &format!("{:.4}", share(d.covered_need)),
         ])?;
     }
     out.flush()
@@ -80,7 +216,8 @@ pub struct Summary {
     pub weighted_served: f64,
     /// Objective value of the integer plan.
     pub objective: f64,
-    /// LP relaxation bound.
+    /// Upper bound from the LP relaxation (solved exactly, or bounded by its Lagrangian dual):
+    /// no plan of this scenario can exceed it.
     pub lp_bound: Option<f64>,
     /// Relative gap to the bound.
     pub gap: Option<f64>,
@@ -98,6 +235,8 @@ pub struct Summary {
     pub lp_columns: usize,
     /// Column-generation rounds.
     pub lp_rounds: usize,
+    /// Subgradient iterations of the Lagrangian bound.
+    pub lagrange_iterations: usize,
     /// Wall-clock seconds of the run.
     pub seconds: f64,
 }

@@ -1,0 +1,96 @@
+//! Polygons: GeoJSON feature collections (plain or gzipped) read into `geo` shapes.
+
+use std::io::Read;
+use std::path::Path;
+
+use geo::MultiPolygon;
+
+use super::{DataFiles, Dataset};
+use crate::LoadError;
+use crate::model::CommuneCode;
+
+/// Reads the features of a GeoJSON `FeatureCollection` (gunzipped if the name ends in `.gz`).
+pub(crate) fn read_features(path: &Path) -> Result<Vec<geojson::Feature>, LoadError> {
+    let io = |source| LoadError::Io { path: path.to_owned(), source };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut text = String::new();
+    if path.extension().is_some_and(|e| e == "gz") {
+        flate2::read::GzDecoder::new(file).read_to_string(&mut text).map_err(io)?;
+    } else {
+        std::io::BufReader::new(file).read_to_string(&mut text).map_err(io)?;
+    }
+    let err = |message: String| LoadError::Feature { path: path.to_owned(), feature: "-".into(), message };
+    let geojson = text.parse::<geojson::GeoJson>().map_err(|e| err(e.to_string()))?;
+    let collection = geojson::FeatureCollection::try_from(geojson).map_err(|e| err(e.to_string()))?;
+    Ok(collection.features)
+}
+
+/// The INSEE code in property `key` of feature `index`.
+pub(crate) fn feature_code(
+    path: &Path,
+    index: usize,
+    f: &geojson::Feature,
+    key: &str,
+) -> Result<CommuneCode, LoadError> {
+    f.property(key).and_then(|v| v.as_str()).and_then(|s| CommuneCode::parse(s).ok()).ok_or_else(|| {
+        LoadError::Feature {
+            path: path.to_owned(),
+            feature: index.to_string(),
+            message: format!("property `{key}`: expected an INSEE code as a string (01001, 2A004, 75101)"),
+        }
+    })
+}
+
+/// The geometry of a feature as a multipolygon (a Polygon becomes a one-part multipolygon).
+pub(crate) fn feature_shape(path: &Path, id: &str, f: geojson::Feature) -> Result<MultiPolygon<f64>, LoadError> {
+    let err = |message: String| LoadError::Feature { path: path.to_owned(), feature: id.to_owned(), message };
+    let geometry = f.geometry.ok_or_else(|| err("expected a geometry".into()))?;
+    let shape: geo::Geometry<f64> = geometry.try_into().map_err(|e: geojson::Error| err(e.to_string()))?;
+    match shape {
+        geo::Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),
+        geo::Geometry::MultiPolygon(m) => Ok(m),
+        _ => Err(err("expected a Polygon or MultiPolygon".into())),
+    }
+}
+
+/// The polygon of every unit of `data`: communes from `communes.geojson.gz` (property `insee`),
+/// arrondissements from `plm_arrondissements.geojson` (property `code`). Units without a
+/// polygon get `None`.
+///
+/// # Errors
+/// A file that cannot be read, or a feature without a valid code or polygon.
+pub fn load_unit_shapes(files: &DataFiles, data: &Dataset) -> Result<Vec<Option<MultiPolygon<f64>>>, LoadError> {
+    let mut shapes = vec![None; data.units.len()];
+    for (name, key) in [("communes.geojson.gz", "insee"), ("plm_arrondissements.geojson", "code")] {
+        let path = files.file(name);
+        for (index, f) in read_features(&path)?.into_iter().enumerate() {
+            let code = feature_code(&path, index, &f, key)?;
+            if let Some(unit) = data.unit_by_code(&code) {
+                shapes[unit.get()] = Some(feature_shape(&path, code.as_str(), f)?);
+            }
+        }
+    }
+    Ok(shapes)
+}
+
+/// Département names by code, from `departements.geojson` (properties `code`, `nom`).
+///
+/// # Errors
+/// A file that cannot be read, or a feature without a `code`.
+pub fn load_departement_names(files: &DataFiles) -> Result<std::collections::BTreeMap<String, String>, LoadError> {
+    let path = files.file("departements.geojson");
+    let mut names = std::collections::BTreeMap::new();
+    if !path.exists() {
+        return Ok(names);
+    }
+    for (index, f) in read_features(&path)?.into_iter().enumerate() {
+        let code = f.property("code").and_then(|v| v.as_str()).ok_or_else(|| LoadError::Feature {
+            path: path.clone(),
+            feature: index.to_string(),
+            message: "property `code`: expected a département code as a string".into(),
+        })?;
+        let name = f.property("nom").and_then(|v| v.as_str()).unwrap_or("");
+        names.insert(code.to_owned(), name.to_owned());
+    }
+    Ok(names)
+}
