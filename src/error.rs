@@ -10,7 +10,7 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum LoadError {
     /// The file could not be opened or read. Check the path and permissions.
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read")]
     Io {
         /// File concerned.
         path: PathBuf,
@@ -83,6 +83,16 @@ pub enum LoadError {
         /// Line where it first appeared.
         first_line: u64,
     },
+    /// A JSON file is not what was expected.
+    #[error("{path}:{line}: {message}")]
+    Json {
+        /// File concerned.
+        path: PathBuf,
+        /// Line of the problem.
+        line: u64,
+        /// What is wrong and what was expected.
+        message: String,
+    },
     /// A `GeoJSON` file could not be parsed or a feature is not what was expected.
     #[error("{path}: feature {feature}: {message}")]
     Feature {
@@ -100,7 +110,7 @@ pub enum LoadError {
 #[non_exhaustive]
 pub enum WriteError {
     /// Creating, writing or renaming the file failed. Check the directory exists and is writable.
-    #[error("{path}: cannot write: {source}")]
+    #[error("{path}: cannot write")]
     Io {
         /// Destination file.
         path: PathBuf,

@@ -344,12 +344,17 @@ fn compare(args: &CompareArgs) -> Result<()> {
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let paths =
         [args.out.join("compare.json"), args.out.join("compare_departements.csv"), args.out.join("compare_sites.csv")];
-    write_atomic(&paths[0], |w| {
-        serde_json::to_writer_pretty(&mut *w, &c)?;
-        w.write_all(b"\n")
-    })?;
-    write_atomic(&paths[1], |w| write_dep_diffs(w, &c))?;
-    write_atomic(&paths[2], |w| write_site_diffs(w, &c))?;
+    maillage::report::write_all_atomic(vec![
+        (
+            &paths[0],
+            Box::new(|w| {
+                serde_json::to_writer_pretty(&mut *w, &c)?;
+                w.write_all(b"\n")
+            }),
+        ),
+        (&paths[1], Box::new(|w| write_dep_diffs(w, &c))),
+        (&paths[2], Box::new(|w| write_site_diffs(w, &c))),
+    ])?;
     println!("Comparaison  A = {}  B = {}", args.a.display(), args.b.display());
     println!("  {:<24} {:>14} {:>14} {:>14}", "mesure", "A", "B", "B − A");
     let show = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format!("{x:.4}"));
@@ -448,13 +453,15 @@ impl Outputs<'_> {
             path("communes.geojson"),
             path("report.html"),
         ];
-        write_atomic(&paths[0], |w| write_plan_table(w, &sites))?;
-        write_atomic(&paths[1], |w| write_units_table(w, &units))?;
-        write_atomic(&paths[2], |w| write_deps_table(w, &m))?;
-        write_atomic(&paths[3], |w| write_summary(w, &summary))?;
-        write_atomic(&paths[4], |w| write_sites_geojson(w, &shown_sites))?;
-        write_atomic(&paths[5], |w| write_communes_geojson(w, &units, &shapes, &|i| shown(&units[i].dep)))?;
-        write_atomic(&paths[6], |w| w.write_all(&html))?;
+        maillage::report::write_all_atomic(vec![
+            (&paths[0], Box::new(|w| write_plan_table(w, &sites))),
+            (&paths[1], Box::new(|w| write_units_table(w, &units))),
+            (&paths[2], Box::new(|w| write_deps_table(w, &m))),
+            (&paths[3], Box::new(|w| write_summary(w, &summary))),
+            (&paths[4], Box::new(|w| write_sites_geojson(w, &shown_sites))),
+            (&paths[5], Box::new(|w| write_communes_geojson(w, &units, &shapes, &|i| shown(&units[i].dep)))),
+            (&paths[6], Box::new(|w| w.write_all(&html))),
+        ])?;
         Ok(Written { summary, paths })
     }
 }

@@ -5,35 +5,7 @@ use std::path::Path;
 
 use predicates::prelude::*;
 
-use crate::util::{cli_command, sample_copy, sample_dir};
-
-/// Rewrites one file of a data directory copy.
-fn edit(dir: &Path, file: &str, f: impl FnOnce(String) -> String) {
-    let p = dir.join(file);
-    let text = fs::read_to_string(&p).unwrap();
-    fs::write(&p, f(text)).unwrap();
-}
-
-/// Runs `args` and checks it fails naming `needles`, leaving the output folder empty.
-fn fails(data: &Path, args: &[&str], needles: &[&str]) {
-    let out = tempfile::tempdir().unwrap();
-    let target = out.path().join("out.csv");
-    let assert = cli_command()
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .arg("--out")
-        .arg(&target)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("panicked").not());
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    for needle in needles {
-        assert!(stderr.contains(needle), "stderr lacks {needle:?}:\n{stderr}");
-    }
-    assert_eq!(stderr.lines().filter(|l| l.starts_with("error:")).count(), 1, "one error message:\n{stderr}");
-    assert_eq!(fs::read_dir(out.path()).unwrap().count(), 0, "output folder not empty after failure");
-}
+use crate::util::{cli_command, sample_dir};
 
 fn write_file(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
@@ -110,111 +82,6 @@ fn reach_with_an_od_matrix_writes_only_its_pairs() {
 }
 
 #[test]
-fn bad_communes_files_fail_with_file_line_and_field() {
-    let cases: [(&str, fn(String) -> String, &[&str]); 5] = [
-        (
-            "missing column",
-            |t| t.replacen("population", "populaton", 1),
-            &["communes.csv:1:", "missing column `population`"],
-        ),
-        (
-            "bad insee",
-            |t| t.replacen("\n69029,", "\n6929,", 1),
-            &["communes.csv:2:", "field `insee` = \"6929\"", "leading zeros"],
-        ),
-        (
-            "nan latitude",
-            |t| t.replacen(",45.73366,", ",NaN,", 1),
-            &["communes.csv:2:", "field `lat` = \"NaN\"", "a number between -90 and 90"],
-        ),
-        (
-            "longitude out of range",
-            |t| t.replacen(",4.9092,", ",200.5,", 1),
-            &["communes.csv:2:", "field `lon` = \"200.5\""],
-        ),
-        (
-            "duplicate code",
-            |t| {
-                let second = t.lines().nth(1).unwrap().to_owned();
-                format!("{t}{second}\n")
-            },
-            &["communes.csv:24:", "field `insee` = \"69029\" is a duplicate (first seen on line 2)"],
-        ),
-    ];
-    for (name, change, needles) in cases {
-        let dir = sample_copy();
-        edit(dir.path(), "communes.csv", change);
-        println!("case: {name}");
-        fails(dir.path(), &["need"], needles);
-    }
-}
-
-#[test]
-fn bad_need_files_fail_with_file_line_and_field() {
-    let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, &str, &[&str]); 8] = [
-        (
-            "negative",
-            "insee,need\n69029,12\n69266,-5\n",
-            &["neg.csv:3:", "field `need` = \"-5\"", "a number between 0 and"],
-        ),
-        ("not a number", "insee,need\n69029,beaucoup\n", &["nan.csv:2:", "field `need` = \"beaucoup\""]),
-        ("NaN", "insee,need\n69029,NaN\n", &["nan2.csv:2:", "field `need` = \"NaN\""]),
-        (
-            "duplicate",
-            "insee,need\n69029,1\n69266,2\n69029,3\n",
-            &["dup.csv:4:", "field `insee` = \"69029\" is a duplicate (first seen on line 2)"],
-        ),
-        ("empty", "", &["empty.csv", "the file is empty", "insee,need"]),
-        (
-            "unknown code",
-            "insee,need\n69029,1\n01001,2\n",
-            &["unknown.csv:3:", "field `insee` = \"01001\"", "demand unit"],
-        ),
-        ("split city", "insee,need\n69123,1\n", &["city.csv:2:", "field `insee` = \"69123\"", "arrondissement code"]),
-        ("semicolons", "insee;need\n69029;1\n", &["semi.csv:1:", "missing column `insee`"]),
-    ];
-    let names = ["neg.csv", "nan.csv", "nan2.csv", "dup.csv", "empty.csv", "unknown.csv", "city.csv", "semi.csv"];
-    for ((name, text, needles), file) in cases.into_iter().zip(names) {
-        println!("case: {name}");
-        let path = write_file(dir.path(), file, text);
-        fails(&sample_dir(), &["need", "--need", &path], needles);
-    }
-}
-
-#[test]
-fn bad_od_matrices_fail_with_file_line_and_field() {
-    let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, &str, &[&str]); 4] = [
-        (
-            "unknown destination",
-            "origin,destination,minutes\n69029,69266,4\n69029,99999,3\n",
-            &["od1.csv:3:", "field `destination` = \"99999\""],
-        ),
-        (
-            "negative minutes",
-            "origin,destination,minutes\n69029,69266,-4\n",
-            &["od2.csv:2:", "field `minutes` = \"-4\"", "a number between 0 and"],
-        ),
-        (
-            "lost leading zero",
-            "origin,destination,minutes\n1001,69266,4\n",
-            &["od3.csv:2:", "field `origin` = \"1001\"", "leading zeros"],
-        ),
-        (
-            "duplicate pair",
-            "origin,destination,minutes\n69029,69266,4\n69029,69266,5\n",
-            &["od4.csv:3:", "duplicate (first seen on line 2)"],
-        ),
-    ];
-    for (i, (name, text, needles)) in cases.into_iter().enumerate() {
-        println!("case: {name}");
-        let path = write_file(dir.path(), &format!("od{}.csv", i + 1), text);
-        fails(&sample_dir(), &["reach", "--od", &path], needles);
-    }
-}
-
-#[test]
 fn failed_run_keeps_the_previous_output() {
     let out = tempfile::tempdir().unwrap();
     let path = out.path().join("need.csv");
@@ -223,6 +90,42 @@ fn failed_run_keeps_the_previous_output() {
     cli_command().arg("--data").arg(sample_dir()).args(["need", "--need", &bad, "--out"]).arg(&path).assert().failure();
     assert_eq!(fs::read_to_string(&path).unwrap(), "previous\n");
     assert_eq!(fs::read_dir(out.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn a_write_failing_half_way_leaves_every_previous_output_intact() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    let run = |posts: &str| {
+        let mut cmd = cli_command();
+        cmd.arg("--data").arg(sample_dir()).args(["plan", "--solver", "greedy", "--posts", posts, "--out"]).arg(&dir);
+        cmd
+    };
+    run("6").assert().success();
+    let snapshot = || -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = snapshot();
+    assert_eq!(before.len(), 7);
+    // A different scenario whose writing fails on each output in turn (fault injection after
+    // the file's content was written, before it is in place).
+    for name in ["plan.csv", "units.csv", "communes.geojson", "report.html"] {
+        let assert = run("3").env(maillage::report::FAIL_WRITE_ENV, name).assert().failure();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(stderr.contains(name) && stderr.contains("cannot write"), "{stderr}");
+        assert!(snapshot() == before, "a failure writing {name} changed the previous outputs");
+    }
+    // Without the fault, the new scenario replaces them all.
+    run("3").assert().success();
+    assert!(snapshot() != before);
 }
 
 #[test]

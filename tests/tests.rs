@@ -1,5 +1,6 @@
 //! Integration tests, built as one binary.
 
+mod bad_input;
 mod cli;
 mod maps;
 mod national;

@@ -1,6 +1,5 @@
 //! An imported travel-time matrix: CSV `origin,destination,minutes` between demand units.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::{Dataset, Table};
@@ -24,26 +23,42 @@ pub fn load_od_matrix(path: &Path, data: &Dataset) -> Result<TravelMatrix, LoadE
         let o = &mut offset_m[c.unit.get()];
         *o = o.max(great_circle_m(c.point, data.units[c.unit.get()].point));
     }
-    let mut first_line: HashMap<(UnitIdx, UnitIdx), u64> = HashMap::new();
-    let mut entries = Vec::new();
+    // Streamed into the matrix itself: a few bytes a pair, whatever the file's size.
+    let mut matrix = TravelMatrix::default();
     table.for_each_row(|row| {
         let origin = data.resolve_code(row, "origin")?;
         let destination = data.resolve_code(row, "destination")?;
         let minutes = row.f64_in("minutes", 0.0..=MAX_MINUTES)?;
-        if let Some(&first) = first_line.get(&(origin, destination)) {
+        let reach = great_circle_m(data.units[origin.get()].point, data.units[destination.get()].point)
+            + offset_m[destination.get()];
+        if matrix.insert(origin, destination, minutes as f32, reach).is_some() {
+            let (o, d) = (row.str("origin").to_owned(), row.str("destination").to_owned());
             return Err(LoadError::Duplicate {
                 path: path.to_owned(),
                 line: row.line(),
                 field: "origin,destination".to_owned(),
-                value: format!("{},{}", row.str("origin"), row.str("destination")),
-                first_line: first,
+                value: format!("{o},{d}"),
+                first_line: first_line_of(path, data, origin, destination)?,
             });
         }
-        first_line.insert((origin, destination), row.line());
-        let reach = great_circle_m(data.units[origin.get()].point, data.units[destination.get()].point)
-            + offset_m[destination.get()];
-        entries.push((origin, destination, minutes as f32, reach));
         Ok(())
     })?;
-    Ok(TravelMatrix::new(entries))
+    Ok(matrix)
+}
+
+/// The line where the pair first appears (read again: only on the error path, so that the
+/// matrix need not keep a line number per pair).
+fn first_line_of(path: &Path, data: &Dataset, origin: UnitIdx, destination: UnitIdx) -> Result<u64, LoadError> {
+    let mut table = Table::open(path, &["origin", "destination", "minutes"])?;
+    let mut found = None;
+    table.for_each_row(|row| {
+        if found.is_none()
+            && data.resolve_code(row, "origin")? == origin
+            && data.resolve_code(row, "destination")? == destination
+        {
+            found = Some(row.line());
+        }
+        Ok(())
+    })?;
+    Ok(found.unwrap_or(0))
 }

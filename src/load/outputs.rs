@@ -50,14 +50,14 @@ pub struct PlanOutputs {
 pub fn load_plan_outputs(dir: &Path) -> Result<PlanOutputs, LoadError> {
     let path = dir.join("summary.json");
     let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| LoadError::Malformed {
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| LoadError::Json {
         path: path.clone(),
         line: e.line() as u64,
         message: format!("{e}: expected the summary.json of a maillage plan"),
     })?;
     let summary = value
         .as_object()
-        .ok_or_else(|| LoadError::Malformed { path: path.clone(), line: 1, message: "expected a JSON object".into() })?
+        .ok_or_else(|| LoadError::Json { path: path.clone(), line: 1, message: "expected a JSON object".into() })?
         .iter()
         .filter_map(|(k, v)| v.as_f64().map(|x| (k.clone(), x)))
         .collect();

@@ -20,8 +20,9 @@ pub(crate) fn read_features(path: &Path) -> Result<Vec<geojson::Feature>, LoadEr
         std::io::BufReader::new(file).read_to_string(&mut text).map_err(io)?;
     }
     let err = |message: String| LoadError::Feature { path: path.to_owned(), feature: "-".into(), message };
-    let geojson = text.parse::<geojson::GeoJson>().map_err(|e| err(e.to_string()))?;
-    let collection = geojson::FeatureCollection::try_from(geojson).map_err(|e| err(e.to_string()))?;
+    let expected = "expected a GeoJSON FeatureCollection";
+    let geojson = text.parse::<geojson::GeoJson>().map_err(|e| err(format!("{e}: {expected}")))?;
+    let collection = geojson::FeatureCollection::try_from(geojson).map_err(|e| err(format!("{e}: {expected}")))?;
     Ok(collection.features)
 }
 

@@ -40,7 +40,7 @@ impl Table {
     /// Reads CSV from any source; `path` is only used in messages.
     pub(crate) fn from_reader(path: &Path, raw: Box<dyn Read>, required: &[&str]) -> Result<Self, LoadError> {
         let path = path.to_owned();
-        let limited: Box<dyn Read> = Box::new(LineLimit { inner: raw, run: 0 });
+        let limited: Box<dyn Read> = Box::new(LineLimit { inner: raw, run: 0, breaks: 0 });
         let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(limited);
         let expected = required.join(",");
         let headers = match reader.headers() {
@@ -60,7 +60,15 @@ impl Table {
         }
         for col in required {
             if !columns.contains_key(*col) {
-                let found = headers.iter().collect::<Vec<_>>().join(",");
+                let mut found = headers.iter().collect::<Vec<_>>().join(",");
+                // One column holding ';' or tabs: the file is delimited by something else.
+                if headers.len() == 1 {
+                    for (sep, name) in [(';', "semicolons"), ('\t', "tabs")] {
+                        if headers[0].contains(sep) {
+                            found = format!("{found:?}, separated by {name}: expected commas");
+                        }
+                    }
+                }
                 return Err(LoadError::MissingColumn { path, column: (*col).to_owned(), found });
             }
         }
@@ -183,6 +191,8 @@ impl Row<'_> {
 struct LineLimit {
     inner: Box<dyn Read>,
     run: usize,
+    /// Line breaks seen so far.
+    breaks: u64,
 }
 
 impl Read for LineLimit {
@@ -191,12 +201,16 @@ impl Read for LineLimit {
         for &b in &buf[..n] {
             if b == b'\n' {
                 self.run = 0;
+                self.breaks += 1;
             } else {
                 self.run += 1;
                 if self.run > MAX_LINE_BYTES {
                     return Err(std::io::Error::new(
                         std::io::ErrorKind::InvalidData,
-                        format!("a line is longer than {MAX_LINE_BYTES} bytes: expected one record per line"),
+                        format!(
+                            "line {} is longer than {MAX_LINE_BYTES} bytes: expected one record per line",
+                            self.breaks + 1
+                        ),
                     ));
                 }
             }

@@ -13,6 +13,27 @@ use crate::WriteError;
 /// # Errors
 /// The I/O error, naming `path`.
 pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), WriteError> {
+    stage(path, fill)?.commit()
+}
+
+/// A file fully written and synced beside its destination, not yet in place. Dropping it
+/// removes the temporary file.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: std::path::PathBuf,
+    dir: std::path::PathBuf,
+}
+
+/// Environment variable naming an output file whose writing fails on purpose, half-way:
+/// fault injection for the tests of "no partial output". Never set it in production.
+pub const FAIL_WRITE_ENV: &str = "MAILLAGE_FAIL_WRITE";
+
+/// Writes the content of `path` to a temporary file beside it (first half of [`write_atomic`]).
+///
+/// # Errors
+/// The I/O error, naming `path`.
+pub fn stage(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<Staged, WriteError> {
     let io = |source| WriteError::Io { path: path.to_owned(), source };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
@@ -22,6 +43,9 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::R
     let tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(&dir).map_err(io)?;
     let mut w = BufWriter::new(tmp);
     fill(&mut w).map_err(io)?;
+    if std::env::var_os(FAIL_WRITE_ENV).is_some_and(|v| v == name.as_str()) {
+        return Err(io(std::io::Error::other(format!("write failure injected by {FAIL_WRITE_ENV}"))));
+    }
     let tmp = w.into_inner().map_err(|e| io(e.into_error()))?;
     // Temporary files are created 0600; a result file should read like any other output.
     #[cfg(unix)]
@@ -30,12 +54,39 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::R
         tmp.as_file().set_permissions(fs::Permissions::from_mode(0o644)).map_err(io)?;
     }
     tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    // Make the rename itself durable where the platform allows it.
-    if let Ok(d) = fs::File::open(&dir) {
-        let _ = d.sync_all();
+    Ok(Staged { tmp, path: path.to_owned(), dir })
+}
+
+impl Staged {
+    /// Renames the file into place.
+    ///
+    /// # Errors
+    /// The I/O error, naming the destination.
+    pub fn commit(self) -> Result<(), WriteError> {
+        let Staged { tmp, path, dir } = self;
+        tmp.persist(&path).map_err(|e| WriteError::Io { path: path.clone(), source: e.error })?;
+        // Make the rename itself durable where the platform allows it.
+        if let Ok(d) = fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+/// Writes several outputs all or nothing: every file is staged first, and only when all are
+/// written are they renamed into place. A failure while writing leaves every previous file
+/// as it was.
+///
+/// # Errors
+/// The first I/O error, naming its file.
+pub fn write_all_atomic(
+    files: Vec<(&Path, Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + '_>)>,
+) -> Result<(), WriteError> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, fill) in files {
+        staged.push(stage(path, fill)?);
+    }
+    staged.into_iter().try_for_each(Staged::commit)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ mod maps;
 mod need_table;
 mod plan_files;
 
-pub use atomic::write_atomic;
+pub use atomic::{FAIL_WRITE_ENV, Staged, stage, write_all_atomic, write_atomic};
 pub use compare::{
     Comparison, DepDiff, HEADLINE_KEYS, HeadlineDiff, SiteDiff, compare_plans, write_dep_diffs, write_site_diffs,
 };

@@ -95,21 +95,32 @@ impl TravelTime for CrowFlies {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TravelMatrix {
     minutes: HashMap<(UnitIdx, UnitIdx), f32>,
-    /// For each entry, crow-fly metres from the origin unit's point to the farthest candidate
-    /// of the destination unit, with the entry's minutes.
-    reach_m: Vec<(f32, f64)>,
+    /// Per whole minute of travel, the farthest crow-fly metres an entry of that minute spans
+    /// (origin unit's point to the farthest candidate of the destination unit): a few
+    /// kilobytes however long the matrix.
+    reach_by_minute: Vec<f64>,
 }
 
 impl TravelMatrix {
-    /// Builds a matrix from entries `(origin, destination, minutes, reach_m)`.
+    /// Builds a matrix from entries `(origin, destination, minutes, reach_m)`; a repeated pair
+    /// keeps its last minutes.
     #[must_use]
     pub fn new(entries: impl IntoIterator<Item = (UnitIdx, UnitIdx, f32, f64)>) -> Self {
         let mut m = Self::default();
         for (o, d, t, r) in entries {
-            m.minutes.insert((o, d), t);
-            m.reach_m.push((t, r));
+            m.insert(o, d, t, r);
         }
         m
+    }
+
+    /// Adds a pair; returns the minutes it had if it was already there.
+    pub fn insert(&mut self, origin: UnitIdx, destination: UnitIdx, minutes: f32, reach_m: f64) -> Option<f32> {
+        let bucket = minutes.max(0.0).floor() as usize;
+        if self.reach_by_minute.len() <= bucket {
+            self.reach_by_minute.resize(bucket + 1, 0.0);
+        }
+        self.reach_by_minute[bucket] = self.reach_by_minute[bucket].max(reach_m);
+        self.minutes.insert((origin, destination), minutes)
     }
 
     /// Number of origin–destination pairs.
@@ -131,7 +142,10 @@ impl TravelTime for TravelMatrix {
     }
 
     fn search_radius_m(&self, bound_minutes: f64) -> f64 {
-        self.reach_m.iter().filter(|(t, _)| f64::from(*t) <= bound_minutes).map(|(_, r)| *r).fold(0.0, f64::max) + 1.0
+        // Whole-minute buckets up to the bound's: a bucket may hold trips a little over the
+        // bound, which only widens the search (the exact minutes filter afterwards).
+        let last = bound_minutes.max(0.0).floor() as usize;
+        self.reach_by_minute.iter().take(last + 1).copied().fold(0.0, f64::max) + 1.0
     }
 }
 
