@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-600}"
-targets=(need_csv od_matrix allocation plan_outputs geojson communes_csv)
+targets=(need_csv od_matrix allocation plan_outputs geojson communes_csv scenario_toml)
 cargo +nightly fuzz build -s none -O
 run() {
   mkdir -p "corpus/$1"
@@ -16,7 +16,7 @@ run() {
 mkdir -p logs
 for ((i = 0; i < ${#targets[@]}; i += 2)); do
   run "${targets[i]}" &
-  run "${targets[i + 1]}" &
+  if ((i + 1 < ${#targets[@]})); then run "${targets[i + 1]}" & fi
   wait
 done
 for t in "${targets[@]}"; do

@@ -14,7 +14,7 @@ use maillage::spatial::SpeedBand;
 /// Lyon and Marseille), finds which host sites they can reach within a travel bound, and
 /// places the advisor posts. With no --data it uses the embedded national data.
 #[derive(Debug, Parser)]
-#[command(name = "maillage", version)]
+#[command(name = "maillage", version, args_override_self = true)]
 pub struct Cli {
     /// Data directory holding communes.csv, `ifn_communes.csv`, `inclusion_sites.csv`… (default:
     /// the embedded national data, data/ next to the crate).
@@ -61,11 +61,45 @@ pub enum Command {
     /// Writes the same files as `plan`.
     Evaluate(EvaluateArgs),
 
+    /// Validate scenario files (TOML) without solving: `maillage scenario check FILE…`.
+    #[command(subcommand)]
+    Scenario(ScenarioCommand),
+
+    /// Run many scenarios in parallel, each independent, and summarise them.
+    ///
+    /// Every .toml file given, or found in a folder given, is planned into --out/NAME/; a
+    /// scenario that fails (bad file, infeasible) is reported and the others finish. Writes
+    /// batch_summary.csv and prints the table; the exit code is non-zero if any failed.
+    Batch(BatchArgs),
+
     /// Put two plans side by side: headline measures, per-département and per-site differences.
     ///
     /// A and B are output folders of `plan` or `evaluate`. Writes compare.json,
     /// compare_departements.csv and compare_sites.csv into --out.
     Compare(CompareArgs),
+}
+
+/// `maillage scenario …`.
+#[derive(Debug, Subcommand)]
+pub enum ScenarioCommand {
+    /// Check scenario files: keys, types, ranges, files they name, département codes.
+    Check {
+        /// Scenario files.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Options of `maillage batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Scenario files, or folders whose .toml files are all run.
+    #[arg(value_name = "DIR_OR_FILE", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Output folder: one sub-folder per scenario, and batch_summary.csv.
+    #[arg(long, value_name = "DIR", default_value = "maillage-batch")]
+    pub out: PathBuf,
 }
 
 /// Options of `maillage evaluate`.
@@ -128,6 +162,16 @@ pub struct PlanArgs {
     /// Minimum posts in a département, as DEP=N (repeatable), e.g. --floor 59=40.
     #[arg(long = "floor", value_name = "DEP=N")]
     pub floors: Vec<String>,
+
+    /// Scenario file (TOML) holding any of these options; flags given here override it
+    /// (repeatable ones, such as --floor, add to its lists). See scenarios/.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+
+    /// Only these kinds of host may receive posts (repeatable): france_services,
+    /// conseiller_numerique, lieu_mediation, mairie. Default: all.
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<HostKind>,
 
     /// Floors from an allocation: each département gets at least the posts the allocation
     /// (same formats as `evaluate --allocation`, or cnfs-2021) has there.
@@ -243,6 +287,20 @@ pub enum ObjectiveKind {
     Coverage,
 }
 
+/// Host kinds, as in plan.csv.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum HostKind {
+    /// France Services.
+    FranceServices,
+    /// Conseiller numérique permanence.
+    ConseillerNumerique,
+    /// Other mediation place.
+    LieuMediation,
+    /// Town hall.
+    Mairie,
+}
+
 /// Solver choices.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum SolverKind {
@@ -339,22 +397,5 @@ fn detour(s: &str) -> Result<f64, String> {
 }
 
 fn speed_bands(s: &str) -> Result<SpeedBands, String> {
-    let expected =
-        "expected MAX_DENSITY:KMH pairs such as 100:60,1000:45,inf:20 (increasing densities, speeds in (0, 200])";
-    let mut bands: Vec<SpeedBand> = Vec::new();
-    for part in s.split(',') {
-        let (d, v) = part.split_once(':').ok_or_else(|| format!("{expected}, got {part:?}"))?;
-        let max_density_km2 = if d.trim() == "inf" {
-            f64::INFINITY
-        } else {
-            d.trim().parse().map_err(|_| format!("{expected}, got {d:?}"))?
-        };
-        let speed_kmh: f64 = v.trim().parse().map_err(|_| format!("{expected}, got {v:?}"))?;
-        let increasing = bands.last().is_none_or(|b| max_density_km2 > b.max_density_km2);
-        if !(speed_kmh.is_finite() && speed_kmh > 0.0 && speed_kmh <= 200.0 && increasing && max_density_km2 >= 0.0) {
-            return Err(format!("{expected}, got {part:?}"));
-        }
-        bands.push(SpeedBand { max_density_km2, speed_kmh });
-    }
-    Ok(SpeedBands(bands))
+    maillage::spatial::parse_speed_bands(s).map(SpeedBands)
 }

@@ -83,6 +83,18 @@ pub enum LoadError {
         /// Line where it first appeared.
         first_line: u64,
     },
+    /// A scenario (TOML) key is unknown, of the wrong type or out of range.
+    #[error("{path}:{line}: {}{message}", if key.is_empty() { String::new() } else { format!("key `{key}`: ") })]
+    Key {
+        /// File concerned.
+        path: PathBuf,
+        /// Line of the key (0 if unknown).
+        line: u64,
+        /// Dotted key (`travel.bound_min`), empty if the error is not about one key.
+        key: String,
+        /// What is wrong and what was expected.
+        message: String,
+    },
     /// A JSON file is not what was expected.
     #[error("{path}:{line}: {message}")]
     Json {

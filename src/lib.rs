@@ -32,6 +32,7 @@ mod model;
 mod need;
 pub mod optimise;
 pub mod report;
+pub mod scenario;
 pub mod spatial;
 
 pub use candidates::{CandidatesReport, MERGE_RADIUS_M, build_candidates};

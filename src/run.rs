@@ -8,8 +8,8 @@ use maillage::spatial::{CrowFlies, Reach, SiteIndex, TravelTime, build_reach};
 use maillage::{DataFiles, Dataset, NeedModel, NeedScores, NeedSource, load, score_need};
 
 use crate::cli::{
-    AreaOptions, Cli, Command, CompareArgs, DecayKind, EvaluateArgs, MapOptions, ModelOptions, NeedArgs, NeedOptions,
-    ObjectiveKind, PlanArgs, ReachArgs, SolverKind, TravelOptions,
+    AreaOptions, BatchArgs, Cli, Command, CompareArgs, DecayKind, EvaluateArgs, HostKind, MapOptions, ModelOptions,
+    NeedArgs, NeedOptions, ObjectiveKind, PlanArgs, ReachArgs, ScenarioCommand, SolverKind, TravelOptions,
 };
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -23,6 +23,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Plan(args) => plan(&files, &args),
         Command::Evaluate(args) => evaluate(&files, &args),
         Command::Compare(args) => compare(&args),
+        Command::Scenario(ScenarioCommand::Check { files: scenarios }) => check_scenarios(&files, &scenarios),
+        Command::Batch(args) => batch(&files, &args),
     }
 }
 
@@ -170,18 +172,49 @@ fn plan_params(data: &Dataset, args: &PlanArgs) -> Result<maillage::optimise::Pl
             ObjectiveKind::Attendance => optimise::Objective::Attendance,
             ObjectiveKind::Coverage => optimise::Objective::Coverage,
         },
+        host_kinds: args
+            .kinds
+            .iter()
+            .map(|k| match k {
+                HostKind::FranceServices => maillage::SiteKind::FranceServices,
+                HostKind::ConseillerNumerique => maillage::SiteKind::ConseillerNumerique,
+                HostKind::LieuMediation => maillage::SiteKind::LieuMediation,
+                HostKind::Mairie => maillage::SiteKind::Mairie,
+            })
+            .collect(),
         ..model_params(&args.model)
     })
 }
 
 fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
-    use maillage::optimise::{self, Method};
-
     let start = Instant::now();
     let progress = spinner("chargement des données");
-    let data = restrict_area(load_dataset(files)?, &args.scope.area)?;
+    let data = load_dataset(files)?;
+    let written = plan_on(files, &data, args, &progress, start).with_context(|| match &args.scenario {
+        Some(path) => format!("scenario {}", path.display()),
+        None => "plan".to_owned(),
+    })?;
+    progress.finish_and_clear();
+    print_summary(&written.summary, args.scope.travel.bound);
+    list_written(&written.paths);
+    Ok(())
+}
+
+/// Plans on data already loaded (`batch` loads it once for every scenario).
+fn plan_on(
+    files: &DataFiles,
+    full: &Dataset,
+    args: &PlanArgs,
+    progress: &indicatif::ProgressBar,
+    start: Instant,
+) -> Result<Written> {
+    use maillage::optimise::{self, Method};
+
+    let data = restrict_area(full.clone(), &args.scope.area)?;
     check_map_departements(&data, &args.scope.map)?;
-    print_candidates(&data);
+    if !progress.is_hidden() {
+        print_candidates(&data);
+    }
     let need = score(&data, &args.scope.need)?;
     progress.set_message("accessibilité (R-tree)");
     let reach = reach_of(&data, &args.scope.travel)?;
@@ -222,12 +255,7 @@ fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
         ("Plafonds".to_owned(), limits_text(&params.dep_caps)),
     ];
     let outputs = Outputs { files, data: &data, problem: &problem, plan: &plan, reach: &reach, map: &args.scope.map };
-    let written =
-        outputs.write(&args.out, "Plan des conseillers numériques", &parameters, objective_kind, start, &progress)?;
-    progress.finish_and_clear();
-    print_summary(&written.summary, args.scope.travel.bound);
-    list_written(&written.paths);
-    Ok(())
+    outputs.write(&args.out, "Plan des conseillers numériques", &parameters, objective_kind, start, progress)
 }
 
 fn limits_text(limits: &std::collections::BTreeMap<String, u32>) -> String {
@@ -552,4 +580,144 @@ fn restrict_area(data: Dataset, area: &AreaOptions) -> Result<Dataset> {
     let kept = data.restrict(|u| area.within_departements.contains(&u.dep) || area.regions.contains(&u.reg));
     eprintln!("restricted to {} units and {} candidates", kept.units.len(), kept.candidates.len());
     Ok(kept)
+}
+
+/// The `plan` options a scenario file stands for, with `--out` set.
+fn scenario_plan_args(path: &std::path::Path, out: Option<&std::path::Path>) -> Result<(String, PlanArgs)> {
+    use clap::Parser;
+    let scenario = maillage::scenario::load_scenario(path)?;
+    let mut argv: Vec<std::ffi::OsString> = vec!["maillage".into(), "plan".into()];
+    argv.extend(scenario.plan_args(path).into_iter().map(Into::into));
+    if let Some(out) = out {
+        argv.push("--out".into());
+        argv.push(out.as_os_str().to_owned());
+    }
+    let cli = crate::cli::Cli::try_parse_from(argv).map_err(|e| {
+        let first = e.to_string().lines().next().unwrap_or("").trim_start_matches("error: ").to_owned();
+        anyhow::anyhow!("{}: {first}", path.display())
+    })?;
+    let Command::Plan(plan_args) = cli.command else { unreachable!("the first argument is plan") };
+    Ok((scenario.display_name(path), plan_args))
+}
+
+/// `scenario check`: every check `plan` makes before solving, without solving.
+fn check_scenarios(files: &DataFiles, scenarios: &[std::path::PathBuf]) -> Result<()> {
+    let data = load_dataset(files)?;
+    for path in scenarios {
+        let (name, args) = scenario_plan_args(path, None)?;
+        let area = restrict_area(data.clone(), &args.scope.area).with_context(|| path.display().to_string())?;
+        check_map_departements(&area, &args.scope.map).with_context(|| path.display().to_string())?;
+        plan_params(&area, &args).with_context(|| path.display().to_string())?;
+        if let Some(source) = &args.floors_from {
+            read_allocation(&area, source).with_context(|| path.display().to_string())?;
+        }
+        println!("ok: {} ({name})", path.display());
+    }
+    Ok(())
+}
+
+/// Columns of `batch_summary.csv`.
+const BATCH_COLUMNS: [&str; 15] = [
+    "scenario",
+    "file",
+    "status",
+    "posts",
+    "cost_eur",
+    "served",
+    "weighted_served",
+    "objective",
+    "lp_bound",
+    "gap",
+    "coverage_share",
+    "departements_served",
+    "min_dep_served_share",
+    "gini_dep_served_share",
+    "error",
+];
+
+/// The scenario files of the inputs: files as given, folders' .toml files, sorted by path.
+fn scenario_files(inputs: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            for entry in std::fs::read_dir(input).with_context(|| format!("reading {}", input.display()))? {
+                let p = entry?.path();
+                if p.extension().is_some_and(|e| e == "toml") {
+                    files.push(p);
+                }
+            }
+        } else {
+            files.push(input.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    let mut stems = std::collections::BTreeMap::new();
+    for f in &files {
+        let stem = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if let Some(other) = stems.insert(stem.clone(), f.clone()) {
+            anyhow::bail!("{} and {} would both write to {stem}/: rename one", other.display(), f.display());
+        }
+    }
+    Ok(files)
+}
+
+fn batch(files: &DataFiles, args: &BatchArgs) -> Result<()> {
+    use rayon::prelude::*;
+    let scenarios = scenario_files(&args.inputs)?;
+    anyhow::ensure!(!scenarios.is_empty(), "no scenario (.toml) found in the inputs");
+    let data = load_dataset(files)?;
+    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    eprintln!("{} scenarios, {} at a time", scenarios.len(), rayon::current_num_threads());
+    let rows: Vec<Vec<String>> = scenarios
+        .par_iter()
+        .map(|path| {
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let out = args.out.join(&stem);
+            let result = scenario_plan_args(path, Some(&out)).and_then(|(_, plan_args)| {
+                plan_on(files, &data, &plan_args, &indicatif::ProgressBar::hidden(), Instant::now())
+            });
+            let mut row = vec![stem, path.display().to_string()];
+            match result {
+                Ok(w) => {
+                    let s = &w.summary;
+                    row.push("ok".into());
+                    for v in [s.cost_eur, s.served, s.weighted_served, s.objective] {
+                        row.push(format!("{v:.1}"));
+                    }
+                    row.insert(3, s.posts.to_string());
+                    row.push(s.lp_bound.map_or(String::new(), |b| format!("{b:.1}")));
+                    row.push(s.gap.map_or(String::new(), |g| format!("{g:.5}")));
+                    row.push(format!("{:.5}", s.coverage_share));
+                    row.push(s.departements_served.to_string());
+                    row.push(format!("{:.5}", s.min_dep_served_share));
+                    row.push(format!("{:.5}", s.gini_dep_served_share));
+                    row.push(String::new());
+                }
+                Err(e) => {
+                    row.push("failed".into());
+                    row.extend(std::iter::repeat_n(String::new(), 11));
+                    row.push(format!("{e:#}").replace('\n', " "));
+                }
+            }
+            row
+        })
+        .collect();
+    let summary_path = args.out.join("batch_summary.csv");
+    write_atomic(&summary_path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(BATCH_COLUMNS)?;
+        for r in &rows {
+            out.write_record(r)?;
+        }
+        out.flush()
+    })?;
+    println!("{:<28} {:<7} {:>6} {:>12} {:>11} {:>8}", "scénario", "statut", "postes", "servis", "couverture", "écart");
+    for r in &rows {
+        println!("{:<28} {:<7} {:>6} {:>12} {:>11} {:>8}  {}", r[0], r[2], r[3], r[5], r[10], r[9], r[14]);
+    }
+    println!("wrote {}", summary_path.display());
+    let failed = rows.iter().filter(|r| r[2] != "ok").count();
+    anyhow::ensure!(failed == 0, "{failed} of {} scenarios failed (see {})", rows.len(), summary_path.display());
+    Ok(())
 }

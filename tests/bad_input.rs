@@ -4,7 +4,7 @@
 //!
 //! Where a file goes depends on its folder: `need/` (`need --need`), `od/` (`reach --od`),
 //! `allocation/` (`evaluate --allocation`), `floors-from/` (`plan --floors-from`), `args/`
-//! (extra `plan` arguments, one file per scenario), `data/NAME/` (replaces NAME in a copy of the
+//! (extra `plan` arguments, one file per scenario), `scenario/` (`plan --scenario`), `data/NAME/` (replaces NAME in a copy of the
 //! sample data, then `plan`), `plan-dir/NAME/` (replaces NAME in a copy of a plan's outputs,
 //! then `compare`).
 
@@ -73,6 +73,10 @@ fn command_for(rel: &Path, work: &Path, good_plan: &Path) -> (assert_cmd::Comman
         }
         "floors-from" => {
             cmd.arg("--data").arg(sample_dir()).args(["plan", "--posts", "8", "--floors-from"]).arg(&file);
+            cmd.arg("--out").arg(&out);
+        }
+        "scenario" => {
+            cmd.arg("--data").arg(sample_dir()).args(["plan", "--solver", "greedy", "--scenario"]).arg(&file);
             cmd.arg("--out").arg(&out);
         }
         "args" => {

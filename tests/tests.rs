@@ -5,5 +5,6 @@ mod cli;
 mod maps;
 mod national;
 mod optimise;
+mod scenarios;
 mod spatial;
 mod util;

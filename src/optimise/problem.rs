@@ -177,6 +177,8 @@ pub struct PlanParams {
     pub dep_caps: BTreeMap<String, u32>,
     /// Cost of one post at some candidates (by index), overriding `cost_per_post_eur`.
     pub site_costs: BTreeMap<u32, f64>,
+    /// Kinds of host that may receive posts (empty: all). Fixed posts stay where they are.
+    pub host_kinds: Vec<crate::SiteKind>,
 }
 
 impl Default for PlanParams {
@@ -195,6 +197,7 @@ impl Default for PlanParams {
             dep_floors: BTreeMap::new(),
             dep_caps: BTreeMap::new(),
             site_costs: BTreeMap::new(),
+            host_kinds: Vec::new(),
             time_limit_s: 60.0,
         }
     }
@@ -214,7 +217,12 @@ pub fn build_problem(data: &Dataset, need: &NeedScores, reach: &Reach, params: &
         .enumerate()
         .map(|(i, c)| SiteSpec {
             cost_eur: params.site_costs.get(&(i as u32)).copied().unwrap_or(params.cost_per_post_eur),
-            max_posts: params.max_posts_per_site.max(params.fixed_posts.get(&(i as u32)).copied().unwrap_or(0)),
+            max_posts: if params.host_kinds.is_empty() || params.host_kinds.contains(&c.kind) {
+                params.max_posts_per_site
+            } else {
+                0
+            }
+            .max(params.fixed_posts.get(&(i as u32)).copied().unwrap_or(0)),
             fixed_posts: params.fixed_posts.get(&(i as u32)).copied().unwrap_or(0),
             existing_capacity: 0.0,
             dep: unit_dep[c.unit.get()],

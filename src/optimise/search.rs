@@ -11,6 +11,8 @@ use super::{Problem, SolveError};
 
 /// Single moves rejected one after the other before the search gives up.
 const MAX_REJECTIONS_IN_A_ROW: usize = 12;
+/// Batches tried at most.
+const MAX_ROUNDS: usize = 60;
 
 /// Result of the search.
 pub(crate) struct Improved {
@@ -41,7 +43,7 @@ pub(crate) fn improve(
     let mut tabu = vec![false; p.sites.len()];
     let mut rejected_in_a_row = 0;
     let mut round = 0;
-    while rejected_in_a_row < MAX_REJECTIONS_IN_A_ROW && std::time::Instant::now() < deadline {
+    while rejected_in_a_row < MAX_REJECTIONS_IN_A_ROW && round < MAX_ROUNDS && std::time::Instant::now() < deadline {
         round += 1;
         let clock = std::time::Instant::now();
         let moves = propose(p, sm, &current, batch, &tabu);

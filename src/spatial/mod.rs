@@ -10,4 +10,4 @@ pub use geodesy::{
 };
 pub use index::{SiteIndex, SiteLocation};
 pub use reach::{Link, Reach, build_reach, candidate_place, unit_place};
-pub use travel::{CrowFlies, Place, SpeedBand, TravelMatrix, TravelTime};
+pub use travel::{CrowFlies, Place, SpeedBand, TravelMatrix, TravelTime, parse_speed_bands};

@@ -37,6 +37,32 @@ pub struct SpeedBand {
     pub speed_kmh: f64,
 }
 
+/// Parses speed bands `MAX_DENSITY:KMH,…` (increasing densities, `inf` for the last band,
+/// speeds in (0, 200] km/h).
+///
+/// # Errors
+/// A message naming the part that is wrong and what was expected.
+pub fn parse_speed_bands(s: &str) -> Result<Vec<SpeedBand>, String> {
+    let expected =
+        "expected MAX_DENSITY:KMH pairs such as 100:60,1000:45,inf:20 (increasing densities, speeds in (0, 200])";
+    let mut bands: Vec<SpeedBand> = Vec::new();
+    for part in s.split(',') {
+        let (d, v) = part.split_once(':').ok_or_else(|| format!("{expected}, got {part:?}"))?;
+        let max_density_km2 = if d.trim() == "inf" {
+            f64::INFINITY
+        } else {
+            d.trim().parse().map_err(|_| format!("{expected}, got {d:?}"))?
+        };
+        let speed_kmh: f64 = v.trim().parse().map_err(|_| format!("{expected}, got {v:?}"))?;
+        let increasing = bands.last().is_none_or(|b| max_density_km2 > b.max_density_km2);
+        if !(speed_kmh.is_finite() && speed_kmh > 0.0 && speed_kmh <= 200.0 && increasing && max_density_km2 >= 0.0) {
+            return Err(format!("{expected}, got {part:?}"));
+        }
+        bands.push(SpeedBand { max_density_km2, speed_kmh });
+    }
+    Ok(bands)
+}
+
 /// Default model: great-circle distance × a detour factor, at a speed that depends on density.
 ///
 /// The trip is taken half at the origin's speed and half at the destination's, so times are

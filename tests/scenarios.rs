@@ -1,0 +1,104 @@
+//! Scenario files and batches: every shipped example validates; a batch with broken scenarios
+//! finishes the others and reports each; a scenario gives the same bytes at 1 and 2 threads.
+
+use std::fs;
+use std::path::Path;
+
+use crate::util::{cli_command, sample_dir};
+
+#[test]
+fn every_example_scenario_passes_scenario_check() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5, "national default, 20-minute bound, rural priority, one region, real floors");
+    let assert = cli_command().args(["scenario", "check"]).args(&files).assert().success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok: ")).count(), files.len(), "{stdout}");
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn a_batch_finishes_the_good_scenarios_and_reports_the_broken_ones() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("scenarios");
+    fs::create_dir(&dir).unwrap();
+    for (i, posts) in [3, 4, 5, 6, 8].into_iter().enumerate() {
+        write(&dir, &format!("good_{i}.toml"), &format!("posts = {posts}\nsolver = \"greedy\"\n"));
+    }
+    write(&dir, "good_step.toml", "posts = 5\nsolver = \"greedy\"\n[value]\ndecay = \"step\"\n");
+    write(&dir, "good_bound.toml", "posts = 5\n[travel]\nbound_min = 15\n");
+    write(&dir, "broken_key.toml", "posts = 5\npostes = 6\n");
+    write(&dir, "broken_value.toml", "posts = 5\n[travel]\nbound_min = -4\n");
+    write(&dir, "broken_infeasible.toml", "posts = 5\n[limits]\nfloors = { \"69\" = 9 }\n");
+    let out = work.path().join("batch");
+    let assert =
+        cli_command().arg("--data").arg(sample_dir()).arg("batch").arg(&dir).arg("--out").arg(&out).assert().failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("3 of 10 scenarios failed"), "{stderr}");
+    let mut r = csv::Reader::from_path(out.join("batch_summary.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 10, "every scenario is listed");
+    for row in &rows {
+        let (name, status, error) = (&row[0], &row[2], &row[14]);
+        if name.starts_with("broken") {
+            assert_eq!(status, "failed", "{name}");
+            assert!(!error.is_empty());
+            assert!(!out.join(name).join("plan.csv").exists(), "{name} wrote a plan");
+        } else {
+            assert_eq!(status, "ok", "{name}: {error}");
+            assert!(out.join(name).join("plan.csv").is_file() && out.join(name).join("summary.json").is_file());
+            let posts: u32 = row[3].parse().unwrap();
+            assert!(posts > 0);
+        }
+    }
+    let error_of = |n: &str| rows.iter().find(|r| &r[0] == n).unwrap()[14].to_owned();
+    assert!(error_of("broken_key").contains("unknown field `postes`"));
+    assert!(error_of("broken_value").contains("travel.bound_min"));
+    assert!(error_of("broken_infeasible").contains("infeasible"));
+}
+
+#[test]
+fn a_scenario_gives_the_same_bytes_at_one_and_two_threads() {
+    let work = tempfile::tempdir().unwrap();
+    let scenario = work.path().join("s.toml");
+    write(work.path(), "s.toml", "posts = 7\n[value]\ndecay = \"exponential\"\nhalf_life_min = 15\n");
+    let run = |threads: &str, out: &Path| {
+        cli_command()
+            .arg("--data")
+            .arg(sample_dir())
+            .args(["--threads", threads, "plan", "--scenario"])
+            .arg(&scenario)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success();
+    };
+    let (a, b) = (work.path().join("a"), work.path().join("b"));
+    run("1", &a);
+    run("2", &b);
+    for f in ["plan.csv", "units.csv", "departements.csv", "sites.geojson", "communes.geojson"] {
+        assert!(fs::read(a.join(f)).unwrap() == fs::read(b.join(f)).unwrap(), "{f} differs between 1 and 2 threads");
+    }
+    // A flag given after the scenario overrides it.
+    let c = work.path().join("c");
+    cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["plan", "--scenario"])
+        .arg(&scenario)
+        .args(["--posts", "3", "--out"])
+        .arg(&c)
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(c.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["posts"].as_u64().unwrap(), 3);
+}
