@@ -9,9 +9,10 @@ targets=(need_csv od_matrix allocation plan_outputs geojson communes_csv scenari
 cargo +nightly fuzz build -s none -O
 run() {
   mkdir -p "corpus/$1"
+  # A crash ends that target's run (its input is saved in artifacts/); the others go on.
   cargo +nightly fuzz run -s none -O "$1" "corpus/$1" "seeds/$1" -- \
     -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-    > "logs/$1.log" 2>&1
+    > "logs/$1.log" 2>&1 || echo "$1: crashed, see logs/$1.log and artifacts/$1/"
 }
 mkdir -p logs
 for ((i = 0; i < ${#targets[@]}; i += 2)); do
@@ -20,5 +21,5 @@ for ((i = 0; i < ${#targets[@]}; i += 2)); do
   wait
 done
 for t in "${targets[@]}"; do
-  echo "$t: $(grep -E 'stat::number_of_executed_units' "logs/$t.log" | tail -1) corpus $(ls "corpus/$t" | wc -l) crashes $(ls artifacts/"$t" 2>/dev/null | wc -l)"
+  echo "$t: $(grep -E '^Done [0-9]+ runs' "logs/$t.log" | tail -1), corpus $(ls "corpus/$t" | wc -l) inputs, crashes $(ls artifacts/"$t" 2>/dev/null | wc -l)"
 done

@@ -92,6 +92,7 @@ pub enum ScenarioCommand {
 
 /// Options of `maillage batch`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct BatchArgs {
     /// Scenario files, or folders whose .toml files are all run.
     #[arg(value_name = "DIR_OR_FILE", required = true)]
@@ -100,6 +101,48 @@ pub struct BatchArgs {
     /// Output folder: one sub-folder per scenario, and batch_summary.csv.
     #[arg(long, value_name = "DIR", default_value = "maillage-batch")]
     pub out: PathBuf,
+
+    /// Run only the K-th of N deterministic slices of the batch (scenarios sorted by path,
+    /// every N-th from the K-th), e.g. --shard 2/3; join the slices with `batch merge`.
+    #[arg(long, value_name = "K/N", value_parser = shard)]
+    pub shard: Option<Shard>,
+
+    #[command(subcommand)]
+    pub merge: Option<BatchCommand>,
+}
+
+/// `maillage batch merge`.
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// Join the batch_summary.csv of shard runs into one table, identical to a one-machine run.
+    Merge {
+        /// Output folders of the shards.
+        #[arg(value_name = "DIR", required = true)]
+        dirs: Vec<PathBuf>,
+
+        /// Folder for the merged batch_summary.csv.
+        #[arg(long, value_name = "DIR", default_value = "maillage-batch")]
+        out: PathBuf,
+    },
+}
+
+/// A slice of a batch: the K-th (1-based) of N.
+#[derive(Debug, Clone, Copy)]
+pub struct Shard {
+    /// Which slice, from 1.
+    pub k: usize,
+    /// How many slices.
+    pub n: usize,
+}
+
+fn shard(s: &str) -> Result<Shard, String> {
+    let err = || format!("expected K/N with 1 <= K <= N, e.g. 2/3, got {s:?}");
+    let (k, n) = s.split_once('/').ok_or_else(err)?;
+    let (k, n): (usize, usize) = (k.trim().parse().map_err(|_| err())?, n.trim().parse().map_err(|_| err())?);
+    if k == 0 || n == 0 || k > n {
+        return Err(err());
+    }
+    Ok(Shard { k, n })
 }
 
 /// Options of `maillage evaluate`.
@@ -162,6 +205,15 @@ pub struct PlanArgs {
     /// Minimum posts in a département, as DEP=N (repeatable), e.g. --floor 59=40.
     #[arg(long = "floor", value_name = "DEP=N")]
     pub floors: Vec<String>,
+
+    /// Continuity: the current plan (a plan.csv, or any allocation format of `evaluate`); the
+    /// new plan starts from it and writes changes.csv.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<String>,
+
+    /// Continuity: posts that may leave their site of --previous, at most (default: any).
+    #[arg(long = "max-moves", value_name = "N", requires = "previous")]
+    pub max_moves: Option<u32>,
 
     /// Scenario file (TOML) holding any of these options; flags given here override it
     /// (repeatable ones, such as --floor, add to its lists). See scenarios/.

@@ -1,5 +1,6 @@
 //! Runs each subcommand: load, compute, write, print the summary.
 
+use std::io::Write;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -190,7 +191,8 @@ fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     let start = Instant::now();
     let progress = spinner("chargement des données");
     let data = load_dataset(files)?;
-    let written = plan_on(files, &data, args, &progress, start).with_context(|| match &args.scenario {
+    let command: Vec<String> = std::env::args().collect();
+    let written = plan_on(files, &data, args, &command, &progress, start).with_context(|| match &args.scenario {
         Some(path) => format!("scenario {}", path.display()),
         None => "plan".to_owned(),
     })?;
@@ -205,6 +207,7 @@ fn plan_on(
     files: &DataFiles,
     full: &Dataset,
     args: &PlanArgs,
+    command: &[String],
     progress: &indicatif::ProgressBar,
     start: Instant,
 ) -> Result<Written> {
@@ -225,6 +228,10 @@ fn plan_on(
             let dep = &data.units[data.candidates[j as usize].unit.get()].dep;
             *params.dep_floors.entry(dep.clone()).or_insert(0) += x;
         }
+    }
+    if let Some(source) = &args.previous {
+        params.previous = Some(read_allocation(&data, source)?.posts);
+        params.max_moves = args.max_moves;
     }
     let problem = optimise::build_problem(&data, &need, &reach, &params);
     progress.set_message(format!("optimisation ({} paires)", problem.pairs.len()));
@@ -254,7 +261,22 @@ fn plan_on(
         ("Planchers".to_owned(), limits_text(&params.dep_floors)),
         ("Plafonds".to_owned(), limits_text(&params.dep_caps)),
     ];
-    let outputs = Outputs { files, data: &data, problem: &problem, plan: &plan, reach: &reach, map: &args.scope.map };
+    let extra: Vec<&str> = [&args.scope.need.need_file, &args.scope.travel.od]
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.to_str())
+        .chain([&args.previous, &args.floors_from].into_iter().flatten().map(String::as_str))
+        .chain(args.scenario.iter().filter_map(|p| p.to_str()))
+        .collect();
+    let outputs = Outputs {
+        files,
+        reproduce: reproduce(files, command, &extra)?,
+        data: &data,
+        problem: &problem,
+        plan: &plan,
+        reach: &reach,
+        map: &args.scope.map,
+    };
     outputs.write(&args.out, "Plan des conseillers numériques", &parameters, objective_kind, start, progress)
 }
 
@@ -354,7 +376,22 @@ fn evaluate(files: &DataFiles, args: &EvaluateArgs) -> Result<()> {
         ("Temps de trajet maximal".to_owned(), format!("{} min", args.scope.travel.bound)),
         ("Décroissance avec la distance".to_owned(), format!("{:?}", params.decay)),
     ];
-    let outputs = Outputs { files, data: &data, problem: &problem, plan: &plan, reach: &reach, map: &args.scope.map };
+    let command: Vec<String> = std::env::args().collect();
+    let extra: Vec<&str> = [&args.scope.need.need_file, &args.scope.travel.od]
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.to_str())
+        .chain(std::iter::once(args.allocation.as_str()))
+        .collect();
+    let outputs = Outputs {
+        files,
+        reproduce: reproduce(files, &command, &extra)?,
+        data: &data,
+        problem: &problem,
+        plan: &plan,
+        reach: &reach,
+        map: &args.scope.map,
+    };
     let written =
         outputs.write(&args.out, "Évaluation d'une allocation", &parameters, "attendance", start, &progress)?;
     progress.finish_and_clear();
@@ -410,9 +447,61 @@ fn check_map_departements(data: &Dataset, map: &MapOptions) -> Result<()> {
     Ok(())
 }
 
+/// `changes.csv`: the sites whose posts differ from the previous plan.
+fn write_changes(w: &mut dyn Write, data: &Dataset, previous: &[u32], posts: &[u32]) -> std::io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["id", "name", "insee", "dep", "posts_before", "posts_after", "delta"])?;
+    for (j, (&before, &after)) in previous.iter().zip(posts).enumerate().filter(|(_, (b, a))| b != a) {
+        let c = &data.candidates[j];
+        let u = &data.units[c.unit.get()];
+        out.write_record([
+            c.id.as_str(),
+            &c.name,
+            u.code.as_str(),
+            &u.dep,
+            &before.to_string(),
+            &after.to_string(),
+            &(i64::from(after) - i64::from(before)).to_string(),
+        ])?;
+    }
+    out.flush()
+}
+
+/// The command and the SHA-256 of the data files and of the other input files (`cnfs-2021`
+/// stands for the embedded allocation).
+fn reproduce(files: &DataFiles, command: &[String], extra: &[&str]) -> Result<maillage::report::Reproduce> {
+    use sha2::Digest;
+    let mut paths: Vec<std::path::PathBuf> = [
+        "communes.csv",
+        "ifn_communes.csv",
+        "ifn_iris.csv.gz",
+        "plm_arrondissements.csv",
+        "plm_arrondissements.geojson",
+        "inclusion_sites.csv",
+        "communes.geojson.gz",
+        "departements.geojson",
+    ]
+    .iter()
+    .map(|n| files.file(n))
+    .filter(|p| p.is_file())
+    .collect();
+    for e in extra {
+        paths.push(if *e == CNFS_2021 { DataFiles::embedded().file("cnfs_structures.csv") } else { (*e).into() });
+    }
+    let mut inputs = std::collections::BTreeMap::new();
+    for p in paths {
+        let bytes = std::fs::read(&p).with_context(|| format!("reading {} to hash it", p.display()))?;
+        let hex = format!("{:x}", sha2::Sha256::digest(&bytes));
+        inputs.insert(p.display().to_string(), hex);
+    }
+    Ok(maillage::report::Reproduce { command: command.to_vec(), inputs })
+}
+
 /// What `plan` and `evaluate` write.
 struct Outputs<'a> {
     files: &'a DataFiles,
+    /// Command and input hashes, for summary.json.
+    reproduce: maillage::report::Reproduce,
     data: &'a Dataset,
     problem: &'a maillage::optimise::Problem,
     plan: &'a maillage::optimise::Plan,
@@ -448,7 +537,8 @@ impl Outputs<'_> {
         let dep_names = load::load_departement_names(self.files).context("reading the département names")?;
         let only = &self.map.departements;
         let shown = |dep: &str| only.is_empty() || only.iter().any(|d| d == dep);
-        let summary = summarise(data, problem, plan, &m, objective_kind, start);
+        let mut summary = summarise(data, problem, plan, &m, objective_kind, start);
+        summary.reproduce = self.reproduce.clone();
         std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
         let path = |name: &str| out.join(name);
         let shown_sites: Vec<maillage::report::SiteRow> = sites.iter().filter(|s| shown(&s.dep)).cloned().collect();
@@ -472,7 +562,7 @@ impl Outputs<'_> {
                 sources: maillage::report::DATA_SOURCES,
             },
         )?;
-        let paths = vec![
+        let mut paths = vec![
             path("plan.csv"),
             path("units.csv"),
             path("departements.csv"),
@@ -481,7 +571,7 @@ impl Outputs<'_> {
             path("communes.geojson"),
             path("report.html"),
         ];
-        maillage::report::write_all_atomic(vec![
+        let mut files: Vec<(&std::path::Path, Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + '_>)> = vec![
             (&paths[0], Box::new(|w| write_plan_table(w, &sites))),
             (&paths[1], Box::new(|w| write_units_table(w, &units))),
             (&paths[2], Box::new(|w| write_deps_table(w, &m))),
@@ -489,7 +579,15 @@ impl Outputs<'_> {
             (&paths[4], Box::new(|w| write_sites_geojson(w, &shown_sites))),
             (&paths[5], Box::new(|w| write_communes_geojson(w, &units, &shapes, &|i| shown(&units[i].dep)))),
             (&paths[6], Box::new(|w| w.write_all(&html))),
-        ])?;
+        ];
+        let changes_path = path("changes.csv");
+        if let Some(previous) = &problem.previous {
+            files.push((&changes_path, Box::new(move |w| write_changes(w, data, previous, &plan.posts))));
+        }
+        maillage::report::write_all_atomic(files)?;
+        if problem.previous.is_some() {
+            paths.push(changes_path.clone());
+        }
         Ok(Written { summary, paths })
     }
 }
@@ -530,6 +628,10 @@ fn summarise(
         lp_columns: plan.lp_columns,
         lp_rounds: plan.lp_rounds,
         lagrange_iterations: plan.lagrange_iterations,
+        posts_moved: plan.posts_moved,
+        previous_objective: plan.previous_objective,
+        moves_gain: plan.previous_objective.map(|o| plan.objective - o),
+        reproduce: maillage::report::Reproduce::default(),
         seconds: start.elapsed().as_secs_f64(),
     }
 }
@@ -583,7 +685,7 @@ fn restrict_area(data: Dataset, area: &AreaOptions) -> Result<Dataset> {
 }
 
 /// The `plan` options a scenario file stands for, with `--out` set.
-fn scenario_plan_args(path: &std::path::Path, out: Option<&std::path::Path>) -> Result<(String, PlanArgs)> {
+fn scenario_plan_args(path: &std::path::Path, out: Option<&std::path::Path>) -> Result<(Vec<String>, PlanArgs)> {
     use clap::Parser;
     let scenario = maillage::scenario::load_scenario(path)?;
     let mut argv: Vec<std::ffi::OsString> = vec!["maillage".into(), "plan".into()];
@@ -592,19 +694,21 @@ fn scenario_plan_args(path: &std::path::Path, out: Option<&std::path::Path>) -> 
         argv.push("--out".into());
         argv.push(out.as_os_str().to_owned());
     }
+    let command: Vec<String> = argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
     let cli = crate::cli::Cli::try_parse_from(argv).map_err(|e| {
         let first = e.to_string().lines().next().unwrap_or("").trim_start_matches("error: ").to_owned();
         anyhow::anyhow!("{}: {first}", path.display())
     })?;
     let Command::Plan(plan_args) = cli.command else { unreachable!("the first argument is plan") };
-    Ok((scenario.display_name(path), plan_args))
+    Ok((command, plan_args))
 }
 
 /// `scenario check`: every check `plan` makes before solving, without solving.
 fn check_scenarios(files: &DataFiles, scenarios: &[std::path::PathBuf]) -> Result<()> {
     let data = load_dataset(files)?;
     for path in scenarios {
-        let (name, args) = scenario_plan_args(path, None)?;
+        let name = maillage::scenario::load_scenario(path)?.display_name(path);
+        let (_, args) = scenario_plan_args(path, None)?;
         let area = restrict_area(data.clone(), &args.scope.area).with_context(|| path.display().to_string())?;
         check_map_departements(&area, &args.scope.map).with_context(|| path.display().to_string())?;
         plan_params(&area, &args).with_context(|| path.display().to_string())?;
@@ -650,7 +754,8 @@ fn scenario_files(inputs: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBu
             files.push(input.clone());
         }
     }
-    files.sort();
+    // By path text: the order a shard merge restores.
+    files.sort_by_key(|p| p.display().to_string());
     files.dedup();
     let mut stems = std::collections::BTreeMap::new();
     for f in &files {
@@ -664,8 +769,15 @@ fn scenario_files(inputs: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBu
 
 fn batch(files: &DataFiles, args: &BatchArgs) -> Result<()> {
     use rayon::prelude::*;
-    let scenarios = scenario_files(&args.inputs)?;
-    anyhow::ensure!(!scenarios.is_empty(), "no scenario (.toml) found in the inputs");
+    if let Some(crate::cli::BatchCommand::Merge { dirs, out }) = &args.merge {
+        return merge_batches(dirs, out);
+    }
+    let mut scenarios = scenario_files(&args.inputs)?;
+    if let Some(s) = args.shard {
+        scenarios = scenarios.into_iter().enumerate().filter(|(i, _)| i % s.n == s.k - 1).map(|(_, p)| p).collect();
+        eprintln!("shard {}/{}: {} scenarios", s.k, s.n, scenarios.len());
+    }
+    anyhow::ensure!(!scenarios.is_empty() || args.shard.is_some(), "no scenario (.toml) found in the inputs");
     let data = load_dataset(files)?;
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     eprintln!("{} scenarios, {} at a time", scenarios.len(), rayon::current_num_threads());
@@ -674,8 +786,8 @@ fn batch(files: &DataFiles, args: &BatchArgs) -> Result<()> {
         .map(|path| {
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let out = args.out.join(&stem);
-            let result = scenario_plan_args(path, Some(&out)).and_then(|(_, plan_args)| {
-                plan_on(files, &data, &plan_args, &indicatif::ProgressBar::hidden(), Instant::now())
+            let result = scenario_plan_args(path, Some(&out)).and_then(|(command, plan_args)| {
+                plan_on(files, &data, &plan_args, &command, &indicatif::ProgressBar::hidden(), Instant::now())
             });
             let mut row = vec![stem, path.display().to_string()];
             match result {
@@ -703,17 +815,47 @@ fn batch(files: &DataFiles, args: &BatchArgs) -> Result<()> {
             row
         })
         .collect();
-    let summary_path = args.out.join("batch_summary.csv");
+    let summary_path = write_batch_summary(&args.out, &rows)?;
+    print_batch(&rows, &summary_path)
+}
+
+fn write_batch_summary(out: &std::path::Path, rows: &[Vec<String>]) -> Result<std::path::PathBuf> {
+    let summary_path = out.join("batch_summary.csv");
     write_atomic(&summary_path, |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(BATCH_COLUMNS)?;
-        for r in &rows {
+        for r in rows {
             out.write_record(r)?;
         }
         out.flush()
     })?;
+    Ok(summary_path)
+}
+
+/// Joins shard summaries: rows sorted by scenario file, as one run sorts them.
+fn merge_batches(dirs: &[std::path::PathBuf], out: &std::path::Path) -> Result<()> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for dir in dirs {
+        let path = dir.join("batch_summary.csv");
+        let mut r = csv::Reader::from_path(&path).with_context(|| format!("reading {}", path.display()))?;
+        let header: Vec<String> = r.headers()?.iter().map(str::to_owned).collect();
+        anyhow::ensure!(header == BATCH_COLUMNS, "{}: expected the header {}", path.display(), BATCH_COLUMNS.join(","));
+        for rec in r.records() {
+            rows.push(rec.with_context(|| format!("reading {}", path.display()))?.iter().map(str::to_owned).collect());
+        }
+    }
+    rows.sort_by(|a, b| a[1].cmp(&b[1]));
+    if let Some(w) = rows.windows(2).find(|w| w[0][1] == w[1][1]) {
+        anyhow::bail!("scenario {} appears in two shards: were the shards cut from the same inputs?", w[0][1]);
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let summary_path = write_batch_summary(out, &rows)?;
+    print_batch(&rows, &summary_path)
+}
+
+fn print_batch(rows: &[Vec<String>], summary_path: &std::path::Path) -> Result<()> {
     println!("{:<28} {:<7} {:>6} {:>12} {:>11} {:>8}", "scénario", "statut", "postes", "servis", "couverture", "écart");
-    for r in &rows {
+    for r in rows {
         println!("{:<28} {:<7} {:>6} {:>12} {:>11} {:>8}  {}", r[0], r[2], r[3], r[5], r[10], r[9], r[14]);
     }
     println!("wrote {}", summary_path.display());

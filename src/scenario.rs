@@ -55,6 +55,19 @@ pub struct Scenario {
     /// Outputs.
     #[serde(default)]
     pub outputs: Outputs,
+    /// Starting from the current plan.
+    #[serde(default)]
+    pub continuity: Continuity,
+}
+
+/// `[continuity]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Continuity {
+    /// The current plan (plan.csv or an allocation; path relative to the scenario file).
+    pub previous: Option<PathBuf>,
+    /// Posts that may leave their site, at most.
+    pub max_moves: Option<u32>,
 }
 
 /// `[travel]`.
@@ -265,11 +278,21 @@ impl Scenario {
         if let Some(s) = &self.travel.speeds {
             crate::spatial::parse_speed_bands(s).map_err(|e| err("travel.speeds", e))?;
         }
-        for (key, file) in [("travel.od", &self.travel.od), ("need.file", &self.need.file)] {
+        if self.continuity.max_moves.is_some() && self.continuity.previous.is_none() {
+            return Err(err("continuity.max_moves", "needs continuity.previous (the current plan)".into()));
+        }
+        for (key, file) in [
+            ("travel.od", &self.travel.od),
+            ("need.file", &self.need.file),
+            ("continuity.previous", &self.continuity.previous),
+        ] {
             if let Some(f) = file
                 && !self.resolve(path, f).is_file()
             {
-                return Err(err(key, format!("= \"{}\": expected an existing file (relative to the scenario)", f.display())));
+                return Err(err(
+                    key,
+                    format!("= \"{}\": expected an existing file (relative to the scenario)", f.display()),
+                ));
             }
         }
         if let Some(f) = &self.limits.floors_from
@@ -371,6 +394,11 @@ impl Scenario {
             push("departement", Some(d.clone()));
         }
         push("out", self.outputs.out.as_ref().map(|p| self.resolve(scenario_path, p).to_string_lossy().into_owned()));
+        push(
+            "previous",
+            self.continuity.previous.as_ref().map(|p| self.resolve(scenario_path, p).to_string_lossy().into_owned()),
+        );
+        push("max-moves", self.continuity.max_moves.map(|v| v.to_string()));
         if self.value.diminishing_returns == Some(false) {
             a.push("--no-diminishing-returns".into());
         }

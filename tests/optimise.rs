@@ -46,6 +46,8 @@ fn instance(
         dep_caps: BTreeMap::new(),
         objective: Objective::Attendance,
         coverage_eligible: vec![true; sites.len()],
+        previous: None,
+        max_moves: None,
         time_limit_s: 60.0,
     }
 }

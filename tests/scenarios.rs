@@ -25,19 +25,24 @@ fn write(dir: &Path, name: &str, text: &str) {
     fs::write(dir.join(name), text).unwrap();
 }
 
+/// Ten scenarios on the sample, three of them broken (bad key, bad value, infeasible).
+fn ten_scenarios(dir: &Path) {
+    fs::create_dir(dir).unwrap();
+    for (i, posts) in [3, 4, 5, 6, 8].into_iter().enumerate() {
+        write(dir, &format!("good_{i}.toml"), &format!("posts = {posts}\nsolver = \"greedy\"\n"));
+    }
+    write(dir, "good_step.toml", "posts = 5\nsolver = \"greedy\"\n[value]\ndecay = \"step\"\n");
+    write(dir, "good_bound.toml", "posts = 5\n[travel]\nbound_min = 15\n");
+    write(dir, "broken_key.toml", "posts = 5\npostes = 6\n");
+    write(dir, "broken_value.toml", "posts = 5\n[travel]\nbound_min = -4\n");
+    write(dir, "broken_infeasible.toml", "posts = 5\n[limits]\nfloors = { \"69\" = 9 }\n");
+}
+
 #[test]
 fn a_batch_finishes_the_good_scenarios_and_reports_the_broken_ones() {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join("scenarios");
-    fs::create_dir(&dir).unwrap();
-    for (i, posts) in [3, 4, 5, 6, 8].into_iter().enumerate() {
-        write(&dir, &format!("good_{i}.toml"), &format!("posts = {posts}\nsolver = \"greedy\"\n"));
-    }
-    write(&dir, "good_step.toml", "posts = 5\nsolver = \"greedy\"\n[value]\ndecay = \"step\"\n");
-    write(&dir, "good_bound.toml", "posts = 5\n[travel]\nbound_min = 15\n");
-    write(&dir, "broken_key.toml", "posts = 5\npostes = 6\n");
-    write(&dir, "broken_value.toml", "posts = 5\n[travel]\nbound_min = -4\n");
-    write(&dir, "broken_infeasible.toml", "posts = 5\n[limits]\nfloors = { \"69\" = 9 }\n");
+    ten_scenarios(&dir);
     let out = work.path().join("batch");
     let assert =
         cli_command().arg("--data").arg(sample_dir()).arg("batch").arg(&dir).arg("--out").arg(&out).assert().failure();
@@ -101,4 +106,96 @@ fn a_scenario_gives_the_same_bytes_at_one_and_two_threads() {
     let summary: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(c.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["posts"].as_u64().unwrap(), 3);
+}
+
+fn summary(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn continuity_keeps_the_plan_at_zero_moves_and_never_loses_with_more() {
+    let work = tempfile::tempdir().unwrap();
+    let plan = |extra: &[&str], out: &Path| {
+        cli_command()
+            .arg("--data")
+            .arg(sample_dir())
+            .args(["plan", "--posts", "8"])
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success();
+    };
+    // A plan, re-optimised from itself with no move allowed: the same plan.
+    let first = work.path().join("first");
+    plan(&[], &first);
+    let same = work.path().join("same");
+    let previous = first.join("plan.csv");
+    plan(&["--previous", previous.to_str().unwrap(), "--max-moves", "0"], &same);
+    assert_eq!(fs::read(first.join("plan.csv")).unwrap(), fs::read(same.join("plan.csv")).unwrap());
+    assert_eq!(summary(&same)["posts_moved"].as_u64().unwrap(), 0);
+    assert_eq!(fs::read_to_string(same.join("changes.csv")).unwrap().lines().count(), 1, "no change");
+
+    // A poor current plan (every post in one commune of Martinique): a few moves gain, and
+    // never more posts move than allowed.
+    let poor = work.path().join("poor.csv");
+    fs::write(&poor, "insee,posts\n97201,8\n").unwrap();
+    let mut last_objective = f64::NEG_INFINITY;
+    for max_moves in [0u64, 2, 50] {
+        let out = work.path().join(format!("moves{max_moves}"));
+        plan(&["--previous", poor.to_str().unwrap(), "--max-moves", &max_moves.to_string()], &out);
+        let s = summary(&out);
+        let moved = s["posts_moved"].as_u64().unwrap();
+        assert!(moved <= max_moves, "{moved} posts moved with --max-moves {max_moves}");
+        let (objective, previous_objective) =
+            (s["objective"].as_f64().unwrap(), s["previous_objective"].as_f64().unwrap());
+        assert!(objective >= previous_objective - 1e-6, "moves lost value: {objective} < {previous_objective}");
+        assert!(objective >= last_objective - 1e-6, "more moves allowed, less value");
+        last_objective = objective;
+        // changes.csv adds up to the moves: posts leaving sites = posts moved.
+        let mut r = csv::Reader::from_path(out.join("changes.csv")).unwrap();
+        let left: i64 =
+            r.records().map(|rec| rec.unwrap()[6].parse::<i64>().unwrap()).filter(|d| *d < 0).map(|d| -d).sum();
+        assert_eq!(left as u64, moved);
+        if max_moves == 50 {
+            assert!(moved > 0 && objective > previous_objective, "moving posts out of one commune should help");
+        }
+    }
+}
+
+#[test]
+fn a_batch_run_as_three_shards_merges_into_the_one_machine_summary() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("scenarios");
+    ten_scenarios(&dir);
+    let batch = |extra: &[&str], out: &Path| {
+        cli_command()
+            .arg("--data")
+            .arg(sample_dir())
+            .arg("batch")
+            .arg(&dir)
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .failure();
+    };
+    let whole = work.path().join("whole");
+    batch(&[], &whole);
+    let mut shard_dirs = Vec::new();
+    let mut seen = 0;
+    for k in 1..=3 {
+        let out = work.path().join(format!("shard{k}"));
+        batch(&["--shard", &format!("{k}/3")], &out);
+        seen += fs::read_to_string(out.join("batch_summary.csv")).unwrap().lines().count() - 1;
+        shard_dirs.push(out);
+    }
+    assert_eq!(seen, 10, "every scenario runs in exactly one shard");
+    let merged = work.path().join("merged");
+    cli_command().args(["batch", "merge"]).args(&shard_dirs).arg("--out").arg(&merged).assert().failure();
+    assert_eq!(
+        fs::read_to_string(merged.join("batch_summary.csv")).unwrap(),
+        fs::read_to_string(whole.join("batch_summary.csv")).unwrap(),
+        "the merged summary equals the one-machine summary"
+    );
 }

@@ -46,6 +46,28 @@ pub(crate) fn feature_code(
 pub(crate) fn feature_shape(path: &Path, id: &str, f: geojson::Feature) -> Result<MultiPolygon<f64>, LoadError> {
     let err = |message: String| LoadError::Feature { path: path.to_owned(), feature: id.to_owned(), message };
     let geometry = f.geometry.ok_or_else(|| err("expected a geometry".into()))?;
+    // Checked here: the geojson crate's conversion panics on a position without coordinates
+    // (found by fuzzing).
+    let polygons: Vec<&geojson::PolygonType> = match &geometry.value {
+        geojson::GeometryValue::Polygon { coordinates } => vec![coordinates],
+        geojson::GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
+        _ => return Err(err("expected a Polygon or MultiPolygon".into())),
+    };
+    for ring in polygons.into_iter().flatten() {
+        if ring.len() < 4 {
+            return Err(err(format!("a ring of {} positions: expected at least 4 (closed)", ring.len())));
+        }
+        for pos in ring {
+            let c = pos.as_slice();
+            if c.len() < 2
+                || !c.iter().all(|v| v.is_finite())
+                || !(-180.0..=180.0).contains(&c[0])
+                || !(-90.0..=90.0).contains(&c[1])
+            {
+                return Err(err(format!("position {c:?}: expected [longitude, latitude] in WGS84 degrees")));
+            }
+        }
+    }
     let shape: geo::Geometry<f64> = geometry.try_into().map_err(|e: geojson::Error| err(e.to_string()))?;
     match shape {
         geo::Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),

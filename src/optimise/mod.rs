@@ -58,6 +58,10 @@ pub struct Plan {
     pub lp_rounds: usize,
     /// Subgradient iterations of the Lagrangian bound (0 if not used).
     pub lagrange_iterations: usize,
+    /// Objective of the previous plan's posts (continuity), if one was given.
+    pub previous_objective: Option<f64>,
+    /// Posts of the previous plan that left their site (continuity), if one was given.
+    pub posts_moved: Option<u32>,
 }
 
 impl Plan {
@@ -137,7 +141,23 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         return solve_coverage_plan(p, method);
     }
     let clock = std::time::Instant::now();
-    let greedy = greedy::greedy_posts(p)?;
+    // Continuity: the previous plan's posts are kept as a start (the extra posts, if any, are
+    // placed greedily around them); the local search may then move up to max_moves of them.
+    let previous = match &p.previous {
+        Some(prev) => Some(check_previous(p, prev)?),
+        None => None,
+    };
+    let greedy = match &previous {
+        Some(prev) => {
+            let mut kept = p.clone();
+            for (s, &x) in kept.sites.iter_mut().zip(prev.iter()) {
+                s.fixed_posts = s.fixed_posts.max(x);
+                s.max_posts = s.max_posts.max(x);
+            }
+            greedy::greedy_posts(&kept)?
+        }
+        None => greedy::greedy_posts(p)?,
+    };
     log::stage("greedy", clock);
     let greedy_plan = |note: &'static str| Plan {
         objective: greedy.objective,
@@ -148,6 +168,10 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         flows: greedy.flows.clone(),
         lp_bound: None,
         source: note,
+        previous_objective: None,
+        posts_moved: previous
+            .as_ref()
+            .map(|prev| search::MoveLimit { previous: prev, max_moves: 0 }.moved(&greedy.posts)),
     };
     if method == Method::Greedy {
         return Ok(greedy_plan("greedy"));
@@ -165,37 +189,29 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     // above SEARCH_MAX_PAIRS each verification costs seconds and it is skipped (nationally it
     // found nothing in the time a round takes). The deadline is only a safety net.
     let sm = lagrange::SiteMajor::new(p);
-    let improved = if p.pairs.len() <= SEARCH_MAX_PAIRS {
-        search::improve(p, &sm, greedy.posts.clone(), reflowed, deadline)?
+    let limit =
+        previous.as_ref().map(|prev| search::MoveLimit { previous: prev, max_moves: p.max_moves.unwrap_or(u32::MAX) });
+    let previous_objective = match &previous {
+        Some(prev) if prev != &greedy.posts => Some(lp::solve_flows(p, lp::Posts::Fixed(prev), None, None)?.objective),
+        Some(_) => Some(reflowed.objective),
+        None => None,
+    };
+    let improved = if p.pairs.len() <= SEARCH_MAX_PAIRS || limit.is_some() {
+        search::improve(p, &sm, greedy.posts.clone(), reflowed, limit, deadline)?
     } else {
         search::Improved { posts: greedy.posts.clone(), flows: reflowed, moves: 0 }
     };
     log::stage(&format!("local search: {} posts moved", improved.moves), clock);
     let source = if improved.moves > 0 { "greedy+local-search" } else { "greedy+lp-flows" };
     let mut best = Incumbent { posts: improved.posts, flows: improved.flows, source };
-    let mut bound = f64::INFINITY;
-    let (mut lp_columns, mut lp_rounds, mut lagrange_iterations) = (0, 0, 0);
-    // Small instances: the exact relaxation (column generation) and its rounding.
-    if p.pairs.len() <= EXACT_LP_MAX_PAIRS {
-        match lp::solve_flows(p, lp::Posts::Relaxed, None, Some(deadline)) {
-            Ok(relaxed) => {
-                log::stage("LP relaxation", clock);
-                bound = relaxed.bound;
-                (lp_columns, lp_rounds) = (relaxed.columns, relaxed.rounds);
-                let rounded_x = round::round_posts(p, &relaxed.posts)?;
-                match lp::solve_flows(p, lp::Posts::Fixed(&rounded_x), Some(&relaxed.active), Some(deadline)) {
-                    Ok(rounded) if rounded.objective > best.flows.objective + 1e-9 => {
-                        best = Incumbent { posts: rounded_x, flows: rounded, source: "lp-rounding" };
-                    }
-                    Ok(_) | Err(SolveError::TimeLimit) => {}
-                    Err(e) => return Err(e),
-                }
-                log::stage("rounded plan evaluated (flow LP)", clock);
-            }
-            Err(SolveError::TimeLimit) => {}
-            Err(e) => return Err(e),
-        }
-    }
+    // Small instances: the exact relaxation (column generation) and its rounding (not with a
+    // previous plan: rounding knows nothing of the moves).
+    let (mut bound, lp_columns, lp_rounds) = if p.pairs.len() <= EXACT_LP_MAX_PAIRS {
+        exact_relaxation(p, &mut best, limit.is_none(), deadline, clock)?
+    } else {
+        (f64::INFINITY, 0, 0)
+    };
+    let mut lagrange_iterations = 0;
     // Any size: a Lagrangian bound on the same relaxation, from the incumbent's duals.
     if !bound.is_finite() || bound - best.flows.objective > LAGRANGE_TARGET_GAP * bound {
         let settings = lagrange::Settings {
@@ -216,11 +232,61 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         lp_columns,
         lp_rounds,
         lagrange_iterations,
+        previous_objective,
+        posts_moved: limit.map(|l| l.moved(&best.posts)),
         posts: best.posts,
         flows: best.flows.flows,
         lp_bound: bound.is_finite().then_some(bound.max(objective)),
         source: best.source,
     })
+}
+
+/// The exact relaxation by column generation (its bound, columns and rounds), and its rounding
+/// kept in `best` if better and `may_round`.
+fn exact_relaxation(
+    p: &Problem,
+    best: &mut Incumbent,
+    may_round: bool,
+    deadline: std::time::Instant,
+    clock: std::time::Instant,
+) -> Result<(f64, usize, usize), SolveError> {
+    let relaxed = match lp::solve_flows(p, lp::Posts::Relaxed, None, Some(deadline)) {
+        Ok(r) => r,
+        Err(SolveError::TimeLimit) => return Ok((f64::INFINITY, 0, 0)),
+        Err(e) => return Err(e),
+    };
+    log::stage("LP relaxation", clock);
+    let rounded_x = round::round_posts(p, &relaxed.posts)?;
+    match lp::solve_flows(p, lp::Posts::Fixed(&rounded_x), Some(&relaxed.active), Some(deadline)) {
+        Ok(rounded) if may_round && rounded.objective > best.flows.objective + 1e-9 => {
+            *best = Incumbent { posts: rounded_x, flows: rounded, source: "lp-rounding" };
+        }
+        Ok(_) | Err(SolveError::TimeLimit) => {}
+        Err(e) => return Err(e),
+    }
+    log::stage("rounded plan evaluated (flow LP)", clock);
+    Ok((relaxed.bound, relaxed.columns, relaxed.rounds))
+}
+
+/// The previous plan's posts, checked against the posts and the budget.
+fn check_previous(p: &Problem, prev: &[u32]) -> Result<Vec<u32>, SolveError> {
+    let total: u32 = prev.iter().sum();
+    if total > p.posts {
+        return Err(SolveError::Infeasible(format!(
+            "posts: the previous plan has {total} posts but only {} are available, {} too many",
+            p.posts,
+            total - p.posts
+        )));
+    }
+    let cost: f64 = prev.iter().zip(&p.sites).map(|(&x, s)| f64::from(x) * s.cost_eur).sum();
+    if cost > p.budget_eur + 1e-6 {
+        return Err(SolveError::Infeasible(format!(
+            "budget: the previous plan costs {cost:.0} € but the budget is {:.0} €, {:.0} € over",
+            p.budget_eur,
+            cost - p.budget_eur
+        )));
+    }
+    Ok(prev.to_vec())
 }
 
 /// Relaxations up to this many pairs are solved exactly by `HiGHS`; beyond, the Lagrangian
@@ -257,6 +323,8 @@ pub fn evaluate_posts(p: &Problem, posts: &[u32]) -> Result<Plan, SolveError> {
         lp_columns: flows.columns,
         lp_rounds: flows.rounds,
         lagrange_iterations: 0,
+        previous_objective: None,
+        posts_moved: None,
     })
 }
 
@@ -301,6 +369,8 @@ fn solve_coverage_plan(p: &Problem, method: Method) -> Result<Plan, SolveError> 
         lp_columns: flows.columns,
         lp_rounds: flows.rounds,
         lagrange_iterations: 0,
+        previous_objective: None,
+        posts_moved: None,
         posts: open,
         flows: flows.flows,
         lp_bound,

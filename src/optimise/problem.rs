@@ -123,6 +123,10 @@ pub struct Problem {
     pub objective: Objective,
     /// Sites that coverage mode may open (one per commune: its town hall).
     pub coverage_eligible: Vec<bool>,
+    /// Posts per site of the previous plan (continuity), if any.
+    pub previous: Option<Vec<u32>>,
+    /// Posts that may leave their previous site (None: any number).
+    pub max_moves: Option<u32>,
     /// Time budget of the LP and MIP solves, seconds. In coverage mode the best solution found
     /// by then is kept; in attendance mode the greedy plan is kept if the LP is not solved.
     pub time_limit_s: f64,
@@ -179,6 +183,10 @@ pub struct PlanParams {
     pub site_costs: BTreeMap<u32, f64>,
     /// Kinds of host that may receive posts (empty: all). Fixed posts stay where they are.
     pub host_kinds: Vec<crate::SiteKind>,
+    /// The current plan's posts by candidate index (continuity: the search starts from it).
+    pub previous: Option<BTreeMap<u32, u32>>,
+    /// Posts that may leave their site of the previous plan (None: any number).
+    pub max_moves: Option<u32>,
 }
 
 impl Default for PlanParams {
@@ -198,6 +206,8 @@ impl Default for PlanParams {
             dep_caps: BTreeMap::new(),
             site_costs: BTreeMap::new(),
             host_kinds: Vec::new(),
+            previous: None,
+            max_moves: None,
             time_limit_s: 60.0,
         }
     }
@@ -254,6 +264,14 @@ pub fn build_problem(data: &Dataset, need: &NeedScores, reach: &Reach, params: &
         returns: params.returns.clone(),
         objective: params.objective,
         coverage_eligible: data.candidates.iter().map(|c| c.kind == crate::SiteKind::Mairie).collect(),
+        previous: params.previous.as_ref().map(|m| {
+            let mut v = vec![0u32; data.candidates.len()];
+            for (&j, &x) in m {
+                v[j as usize] = x;
+            }
+            v
+        }),
+        max_moves: params.max_moves,
         time_limit_s: params.time_limit_s,
     }
 }

@@ -14,6 +14,22 @@ const MAX_REJECTIONS_IN_A_ROW: usize = 12;
 /// Batches tried at most.
 const MAX_ROUNDS: usize = 60;
 
+/// Continuity: posts that leave a site of the previous plan are counted against a budget.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MoveLimit<'a> {
+    /// Posts per site in the previous plan.
+    pub previous: &'a [u32],
+    /// Posts that may leave their previous site, at most.
+    pub max_moves: u32,
+}
+
+impl MoveLimit<'_> {
+    /// Posts of the previous plan no longer at their site in `x`.
+    pub(crate) fn moved(&self, x: &[u32]) -> u32 {
+        self.previous.iter().zip(x).map(|(&p, &n)| p.saturating_sub(n)).sum()
+    }
+}
+
 /// Result of the search.
 pub(crate) struct Improved {
     /// Posts per site.
@@ -33,6 +49,7 @@ pub(crate) fn improve(
     sm: &SiteMajor,
     posts: Vec<u32>,
     flows: FlowSolution,
+    limit: Option<MoveLimit<'_>>,
     deadline: std::time::Instant,
 ) -> Result<Improved, SolveError> {
     let mut current = Improved { posts, flows, moves: 0 };
@@ -46,7 +63,8 @@ pub(crate) fn improve(
     while rejected_in_a_row < MAX_REJECTIONS_IN_A_ROW && round < MAX_ROUNDS && std::time::Instant::now() < deadline {
         round += 1;
         let clock = std::time::Instant::now();
-        let moves = propose(p, sm, &current, batch, &tabu);
+        let room = limit.map(|l| l.max_moves.saturating_sub(l.moved(&current.posts)));
+        let moves = propose(p, sm, &current, batch, &tabu, limit.map(|l| l.previous), room);
         if moves.is_empty() {
             break;
         }
@@ -87,7 +105,15 @@ pub(crate) fn improve(
 
 /// Up to `batch` moves (from, to) whose estimated gain is positive, touching disjoint units
 /// and keeping every limit (site maximum, fixed posts, floors, caps, budget).
-fn propose(p: &Problem, sm: &SiteMajor, current: &Improved, batch: usize, tabu: &[bool]) -> Vec<(usize, usize)> {
+fn propose(
+    p: &Problem,
+    sm: &SiteMajor,
+    current: &Improved,
+    batch: usize,
+    tabu: &[bool],
+    previous: Option<&[u32]>,
+    mut room: Option<u32>,
+) -> Vec<(usize, usize)> {
     let f = &current.flows;
     let x = &current.posts;
     let cap = p.capacity_per_post;
@@ -138,6 +164,11 @@ fn propose(p: &Problem, sm: &SiteMajor, current: &Improved, batch: usize, tabu: 
             if from == to || touched_site[from] || !move_keeps_limits(p, &dep_posts, cost, from, to) {
                 continue;
             }
+            // A post leaving a site of the previous plan is a move; the budget may be spent.
+            let counted = previous.is_some_and(|prev| x[from] <= prev[from]);
+            if counted && room == Some(0) {
+                continue;
+            }
             chosen = Some((r, from));
             break;
         }
@@ -153,6 +184,11 @@ fn propose(p: &Problem, sm: &SiteMajor, current: &Improved, batch: usize, tabu: 
         dep_posts[p.sites[from].dep as usize] -= 1;
         dep_posts[p.sites[to].dep as usize] += 1;
         cost += p.sites[to].cost_eur - p.sites[from].cost_eur;
+        if previous.is_some_and(|prev| x[from] <= prev[from])
+            && let Some(r) = room.as_mut()
+        {
+            *r -= 1;
+        }
         moves.push((from, to));
     }
     moves

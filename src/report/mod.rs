@@ -15,6 +15,6 @@ pub use html::{DATA_SOURCES, ReportInput, write_report};
 pub use maps::{write_communes_geojson, write_sites_geojson};
 pub use need_table::{NEED_COLUMNS, REACH_COLUMNS, Totals, need_totals, write_need_table, write_reach_table};
 pub use plan_files::{
-    DEP_COLUMNS, PLAN_COLUMNS, SiteRow, Summary, UNIT_COLUMNS, UnitRow, ZoneTotals, site_rows, unit_rows,
+    DEP_COLUMNS, PLAN_COLUMNS, Reproduce, SiteRow, Summary, UNIT_COLUMNS, UnitRow, ZoneTotals, site_rows, unit_rows,
     write_deps_table, write_plan_table, write_summary, write_units_table,
 };

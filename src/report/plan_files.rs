@@ -237,8 +237,25 @@ pub struct Summary {
     pub lp_rounds: usize,
     /// Subgradient iterations of the Lagrangian bound.
     pub lagrange_iterations: usize,
+    /// Continuity: posts of the previous plan that left their site (null without --previous).
+    pub posts_moved: Option<u32>,
+    /// Continuity: objective of the previous plan's posts.
+    pub previous_objective: Option<f64>,
+    /// Continuity: objective gained by the moves (objective − previous objective).
+    pub moves_gain: Option<f64>,
+    /// What reproduces this plan: the command line and the SHA-256 of every input file.
+    pub reproduce: Reproduce,
     /// Wall-clock seconds of the run.
     pub seconds: f64,
+}
+
+/// The command and the input files' hashes behind a plan.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Reproduce {
+    /// Arguments of the run (for a batch scenario: the `plan` arguments it stands for).
+    pub command: Vec<String>,
+    /// SHA-256 (hex) of each input file, by path.
+    pub inputs: std::collections::BTreeMap<String, String>,
 }
 
 /// Totals of one zone.
