@@ -191,6 +191,7 @@ fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     let start = Instant::now();
     let progress = spinner("chargement des données");
     let data = load_dataset(files)?;
+    print_candidates(&data);
     let command: Vec<String> = std::env::args().collect();
     let written = plan_on(files, &data, args, &command, &progress, start).with_context(|| match &args.scenario {
         Some(path) => format!("scenario {}", path.display()),
@@ -215,9 +216,6 @@ fn plan_on(
 
     let data = restrict_area(full.clone(), &args.scope.area)?;
     check_map_departements(&data, &args.scope.map)?;
-    if !progress.is_hidden() {
-        print_candidates(&data);
-    }
     let need = score(&data, &args.scope.need)?;
     progress.set_message("accessibilité (R-tree)");
     let reach = reach_of(&data, &args.scope.travel)?;
