@@ -206,6 +206,12 @@ pub struct PlanArgs {
     #[arg(long = "floor", value_name = "DEP=N")]
     pub floors: Vec<String>,
 
+    /// Posts already placed and kept where they are: an allocation file (insee,posts,
+    /// plan.csv or a structure list, as `evaluate --allocation`) or cnfs-2021. They count
+    /// within --posts and the budget.
+    #[arg(long, value_name = "FILE|cnfs-2021")]
+    pub fixed: Option<String>,
+
     /// Continuity: the current plan (a plan.csv, or any allocation format of `evaluate`); the
     /// new plan starts from it and writes changes.csv.
     #[arg(long, value_name = "FILE")]

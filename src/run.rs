@@ -227,6 +227,9 @@ fn plan_on(
             *params.dep_floors.entry(dep.clone()).or_insert(0) += x;
         }
     }
+    if let Some(source) = &args.fixed {
+        params.fixed_posts = read_allocation(&data, source)?.posts;
+    }
     if let Some(source) = &args.previous {
         params.previous = Some(read_allocation(&data, source)?.posts);
         params.max_moves = args.max_moves;
@@ -263,18 +266,15 @@ fn plan_on(
         .into_iter()
         .flatten()
         .filter_map(|p| p.to_str())
-        .chain([&args.previous, &args.floors_from].into_iter().flatten().map(String::as_str))
+        .chain([&args.previous, &args.floors_from, &args.fixed].into_iter().flatten().map(String::as_str))
         .chain(args.scenario.iter().filter_map(|p| p.to_str()))
         .collect();
-    let outputs = Outputs {
-        files,
-        reproduce: reproduce(files, command, &extra)?,
-        data: &data,
-        problem: &problem,
-        plan: &plan,
-        reach: &reach,
-        map: &args.scope.map,
-    };
+    let mut reproduce = reproduce(files, command, &extra)?;
+    if let Some(path) = &args.scenario {
+        reproduce.scenario = std::fs::read_to_string(path).ok();
+    }
+    let outputs =
+        Outputs { files, reproduce, data: &data, problem: &problem, plan: &plan, reach: &reach, map: &args.scope.map };
     outputs.write(&args.out, "Plan des conseillers numériques", &parameters, objective_kind, start, progress)
 }
 
@@ -492,7 +492,7 @@ fn reproduce(files: &DataFiles, command: &[String], extra: &[&str]) -> Result<ma
         let hex = format!("{:x}", sha2::Sha256::digest(&bytes));
         inputs.insert(p.display().to_string(), hex);
     }
-    Ok(maillage::report::Reproduce { command: command.to_vec(), inputs })
+    Ok(maillage::report::Reproduce { command: command.to_vec(), inputs, scenario: None })
 }
 
 /// What `plan` and `evaluate` write.

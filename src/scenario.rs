@@ -122,6 +122,8 @@ pub struct Limits {
     pub caps: BTreeMap<String, u32>,
     /// Floors from an allocation file, or `cnfs-2021`.
     pub floors_from: Option<String>,
+    /// Posts already placed and kept: an allocation file, or `cnfs-2021`.
+    pub fixed_from: Option<String>,
 }
 
 /// `[candidates]`.
@@ -295,11 +297,15 @@ impl Scenario {
                 ));
             }
         }
-        if let Some(f) = &self.limits.floors_from
-            && f != "cnfs-2021"
-            && !self.resolve(path, Path::new(f)).is_file()
+        for (key, file) in
+            [("limits.floors_from", &self.limits.floors_from), ("limits.fixed_from", &self.limits.fixed_from)]
         {
-            return Err(err("limits.floors_from", format!("= {f:?}: expected an existing file or cnfs-2021")));
+            if let Some(f) = file
+                && f != "cnfs-2021"
+                && !self.resolve(path, Path::new(f)).is_file()
+            {
+                return Err(err(key, format!("= {f:?}: expected an existing file or cnfs-2021")));
+            }
         }
         Ok(())
     }
@@ -365,16 +371,18 @@ impl Scenario {
         push("rate", self.need.rate_pct.map(|v| v.to_string()));
         push("rate-drom", self.need.rate_drom_pct.map(|v| v.to_string()));
         push("need", self.need.file.as_ref().map(|p| self.resolve(scenario_path, p).to_string_lossy().into_owned()));
-        push(
-            "floors-from",
-            self.limits.floors_from.as_ref().map(|f| {
+        // An allocation source: the embedded cnfs-2021, or a path relative to the scenario.
+        let allocation = |f: &Option<String>| {
+            f.as_ref().map(|f| {
                 if f == "cnfs-2021" {
                     f.clone()
                 } else {
                     self.resolve(scenario_path, Path::new(f)).to_string_lossy().into_owned()
                 }
-            }),
-        );
+            })
+        };
+        push("floors-from", allocation(&self.limits.floors_from));
+        push("fixed", allocation(&self.limits.fixed_from));
         for (d, n) in &self.limits.floors {
             push("floor", Some(format!("{d}={n}")));
         }

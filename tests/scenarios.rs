@@ -199,3 +199,41 @@ fn a_batch_run_as_three_shards_merges_into_the_one_machine_summary() {
         "the merged summary equals the one-machine summary"
     );
 }
+
+#[test]
+fn fixed_posts_from_a_file_stay_where_they_are() {
+    let work = tempfile::tempdir().unwrap();
+    let fixed = work.path().join("kept.csv");
+    fs::write(&fixed, "insee,posts\n97201,2\n69029,1\n").unwrap();
+    let out = work.path().join("out");
+    cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["plan", "--posts", "8", "--fixed"])
+        .arg(&fixed)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(out.join("plan.csv")).unwrap();
+    let posts = |rows: &[csv::StringRecord], id: &str| {
+        rows.iter().find(|r| &r[0] == id).map_or(0, |r| r[5].parse::<u32>().unwrap())
+    };
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert!(posts(&rows, "mairie:97201") >= 2 && posts(&rows, "mairie:69029") >= 1, "fixed posts moved");
+    assert_eq!(rows.iter().map(|r| r[5].parse::<u32>().unwrap()).sum::<u32>(), 8);
+    // More fixed posts than posts: infeasible, named.
+    let too_many = work.path().join("too_many.csv");
+    fs::write(&too_many, "insee,posts\n97201,9\n").unwrap();
+    let assert = cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["plan", "--posts", "8", "--fixed"])
+        .arg(&too_many)
+        .arg("--out")
+        .arg(work.path().join("bad"))
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("9 posts are already placed (fixed) but only 8 are available"), "{stderr}");
+}

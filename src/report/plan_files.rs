@@ -256,6 +256,8 @@ pub struct Reproduce {
     pub command: Vec<String>,
     /// SHA-256 (hex) of each input file, by path.
     pub inputs: std::collections::BTreeMap<String, String>,
+    /// The scenario file's text, when the plan came from one.
+    pub scenario: Option<String>,
 }
 
 /// Totals of one zone.
