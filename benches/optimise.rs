@@ -1,6 +1,7 @@
-//! Optimiser on the embedded national data: the national plan (greedy path, the one that
-//! scales today) end to end from reach, and coverage mode on one region (Hauts-de-France,
-//! 20 minutes, 40 sites; greedy MCLP).
+//! Optimiser on the embedded national data: the national plan end to end from reach (the
+//! default method: greedy, optimal flows, Lagrangian bound; about 40 s a run, so few samples)
+//! and the greedy alone, and coverage mode on one region (Hauts-de-France, 20 minutes, 40
+//! sites; greedy MCLP).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use maillage::optimise::{Method, Objective, PlanParams, build_problem, solve};
@@ -34,6 +35,16 @@ fn optimise(c: &mut Criterion) {
         });
     });
     group.finish();
+
+    let mut full = c.benchmark_group("plan_full");
+    full.sample_size(10).measurement_time(std::time::Duration::from_secs(400));
+    full.bench_function("national_default_4000_posts", |b| {
+        b.iter(|| {
+            let p = build_problem(&data, &need, &reach, &PlanParams::default());
+            solve(&p, Method::Lp).expect("feasible")
+        });
+    });
+    full.finish();
 }
 
 criterion_group!(benches, optimise);
