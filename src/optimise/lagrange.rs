@@ -208,7 +208,22 @@ pub(crate) fn knapsack(
 ) -> f64 {
     let mut items: Vec<(f64, usize, f64)> =
         sm.of(j).map(|(i, w)| (lambda[i] * w - pi[i], i, w)).filter(|&(r, i, _)| r > 0.0 && p.need[i] > 0.0).collect();
-    items.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Best first (ties by unit, so the result is deterministic). Only the best items until one
+    // post is full matter: select a prefix large enough to fill it and sort that prefix alone.
+    let order = |a: &(f64, usize, f64), b: &(f64, usize, f64)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    let mut k = items.len().min(16);
+    loop {
+        if k < items.len() {
+            items.select_nth_unstable_by(k, order);
+        }
+        let size: f64 = items[..k].iter().map(|&(_, i, _)| p.need[i].min(cap)).sum();
+        if size >= cap || k == items.len() {
+            items.truncate(k);
+            break;
+        }
+        k = (2 * k).min(items.len());
+    }
+    items.sort_unstable_by(order);
     let (mut left, mut profit) = (cap, 0.0);
     for (r, i, w) in items {
         if left <= 0.0 {
