@@ -212,12 +212,13 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         (f64::INFINITY, 0, 0)
     };
     let mut lagrange_iterations = 0;
-    // Any size: a Lagrangian bound on the same relaxation, from the incumbent's duals.
+    // Any size: a Lagrangian bound on every integer plan (whole posts), from the incumbent's
+    // duals. Its work is a count of steps, never cut by the deadline: the bound printed and
+    // written must not depend on the machine.
     if !bound.is_finite() || bound - best.flows.objective > LAGRANGE_TARGET_GAP * bound {
         let settings = lagrange::Settings {
             target_gap: LAGRANGE_TARGET_GAP,
             max_iterations: LAGRANGE_MAX_ITERATIONS,
-            deadline: Some(deadline),
         };
         let start = lagrange::Start::Duals { need: &best.flows.need_dual, link: &best.flows.link_dual };
         if let Some(lag) = lagrange::bound(p, &sm, best.flows.objective, start, settings) {
@@ -294,8 +295,8 @@ fn check_previous(p: &Problem, prev: &[u32]) -> Result<Vec<u32>, SolveError> {
 const EXACT_LP_MAX_PAIRS: usize = 30_000;
 /// The Lagrangian bound stops improving once within this share of the incumbent.
 const LAGRANGE_TARGET_GAP: f64 = 1e-3;
-/// Subgradient iterations at most (a count, so that the bound is reproducible; about 35 s
-/// nationally).
+/// Subgradient iterations at most (a count, so that the bound is reproducible; 15 to 35 s
+/// nationally on 2 cores, depending on the machine).
 const LAGRANGE_MAX_ITERATIONS: usize = 300;
 /// Local search runs on instances up to this many pairs (a region; not the nation).
 const SEARCH_MAX_PAIRS: usize = 1_000_000;
@@ -337,9 +338,9 @@ pub fn relaxation_value(p: &Problem) -> Result<f64, SolveError> {
     lp::solve_flows(p, lp::Posts::Relaxed, None, None).map(|r| r.objective)
 }
 
-/// The Lagrangian upper bound on the attendance relaxation, started from the duals of the
-/// optimal flows of `posts` and run for at most `iterations` subgradient steps. Every value
-/// it returns bounds the relaxation from above (so every integer plan too).
+/// The Lagrangian upper bound on every integer attendance plan, started from the duals of the
+/// optimal flows of `posts` and run for at most `iterations` subgradient steps. Its posts are
+/// whole, so at convergence it is at most the LP optimum (see `lagrange`).
 ///
 /// # Errors
 /// [`SolveError`] when the flow LP of `posts` fails; [`SolveError::Solver`] if sites have
@@ -347,7 +348,7 @@ pub fn relaxation_value(p: &Problem) -> Result<f64, SolveError> {
 pub fn lagrangian_bound(p: &Problem, posts: &[u32], iterations: usize) -> Result<f64, SolveError> {
     let flows = lp::solve_flows(p, lp::Posts::Fixed(posts), None, None)?;
     let sm = lagrange::SiteMajor::new(p);
-    let settings = lagrange::Settings { target_gap: 0.0, max_iterations: iterations, deadline: None };
+    let settings = lagrange::Settings { target_gap: 0.0, max_iterations: iterations };
     let start = lagrange::Start::Duals { need: &flows.need_dual, link: &flows.link_dual };
     lagrange::bound(p, &sm, flows.objective, start, settings)
         .map(|b| b.bound)
