@@ -177,6 +177,22 @@ fn diminishing_returns_spread_the_posts() {
 }
 
 #[test]
+fn whole_posts_and_diminishing_returns_open_a_gap_no_plan_can_close() {
+    // Two villages of 400 (quarters worth 1, 0.75, 0.5, 0.25), each reached by its own site,
+    // one post of 400 places. Integer: one village served whole, 100 + 75 + 50 + 25 = 250.
+    // Relaxation: half a post at each site serves 200 of each, 2 × (100 + 75) = 350. The gap
+    // of the best plan to the LP bound is 100 / 350 = 28.6%: it measures the relaxation.
+    let mut p = instance(&[400.0, 400.0], &[(1.0, 1, 0, 0), (1.0, 1, 0, 0)], &[(0, 0, 1.0), (1, 1, 1.0)], 1, 1e9);
+    p.returns = maillage::optimise::default_returns();
+    assert!((integer_optimum(&p) - 250.0).abs() < 1e-6);
+    assert!((maillage::optimise::relaxation_value(&p).unwrap() - 350.0).abs() < 1e-6);
+    let plan = solve(&p, Method::Lp).unwrap();
+    assert!((plan.objective - 250.0).abs() < 1e-6);
+    let gap = plan.gap().unwrap();
+    assert!(gap > 0.28 && gap <= 100.0 / 350.0 + 1e-9, "gap {gap}");
+}
+
+#[test]
 fn infeasible_scenarios_name_the_constraint() {
     let mut p = two_sites(2, 1e9);
     p.dep_floors.insert(0, 2);
