@@ -239,6 +239,7 @@ fn plan_on(
     let method = match args.solver {
         SolverKind::Lp => Method::Lp,
         SolverKind::Greedy => Method::Greedy,
+        SolverKind::Mip => Method::Mip,
     };
     let plan = optimise::solve(&problem, method)?;
     progress.set_message("cartes et rapport");
@@ -617,6 +618,7 @@ fn summarise(
         weighted_served: m.weighted_served,
         objective: plan.objective,
         lp_bound: plan.lp_bound,
+        bound_source: plan.bound_source.map(str::to_owned),
         gap: plan.gap(),
         coverage_share: m.coverage_share,
         departements_served: m.deps.iter().filter(|d| d.posts > 0).count(),
@@ -644,7 +646,12 @@ fn print_summary(s: &maillage::report::Summary, bound: f64) {
     println!("  couverture      {:>11.1}%  (besoin à moins de {bound} min d'un conseiller)", 100.0 * s.coverage_share);
     println!("  objectif        {:>12.1}", s.objective);
     if let (Some(b), Some(g)) = (s.lp_bound, s.gap) {
-        println!("  borne LP        {b:>12.1}  (écart {:.3}%)", 100.0 * g);
+        let kind = match s.bound_source.as_deref() {
+            Some("lagrangian") => "lagrangienne",
+            Some("mip") => "MIP",
+            _ => "LP",
+        };
+        println!("  borne LP        {b:>12.1}  (écart {:.3}%, borne {kind})", 100.0 * g);
     } else {
         println!("  borne LP        non calculée ({})", s.method);
     }

@@ -30,7 +30,7 @@ pub struct Scenario {
     pub max_posts_per_site: Option<u32>,
     /// `attendance` or `coverage`.
     pub objective: Option<ObjectiveName>,
-    /// `lp` or `greedy`.
+    /// `lp`, `greedy` or `mip`.
     pub solver: Option<SolverName>,
     /// Solver time budget, seconds.
     pub time_limit_s: Option<f64>,
@@ -176,6 +176,8 @@ pub enum SolverName {
     Lp,
     /// Greedy only.
     Greedy,
+    /// `lp`, then branch and cut on the whole integer program.
+    Mip,
 }
 
 /// Decay names.
@@ -351,6 +353,7 @@ impl Scenario {
             self.solver.map(|s| match s {
                 SolverName::Lp => "lp".into(),
                 SolverName::Greedy => "greedy".into(),
+                SolverName::Mip => "mip".into(),
             }),
         );
         push("time-limit-s", self.time_limit_s.map(|v| v.to_string()));

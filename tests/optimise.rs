@@ -251,9 +251,11 @@ fn lp_plan_is_never_worse_than_greedy_on_random_instances() {
 fn integer_optimum(p: &Problem) -> f64 {
     fn walk(p: &Problem, j: usize, x: &mut Vec<u32>, posts: u32, cost: f64, best: &mut f64) {
         if j == p.sites.len() {
-            let maximal = p.sites.iter().zip(x.iter()).all(|(s, &xj)| {
-                xj >= s.max_posts || posts >= p.posts || cost + s.cost_eur > p.budget_eur + 1e-9
-            });
+            let maximal = p
+                .sites
+                .iter()
+                .zip(x.iter())
+                .all(|(s, &xj)| xj >= s.max_posts || posts >= p.posts || cost + s.cost_eur > p.budget_eur + 1e-9);
             if maximal {
                 *best = best.max(maillage::optimise::evaluate_posts(p, x).unwrap().objective);
             }
@@ -294,6 +296,38 @@ fn lagrangian_bound_is_never_below_the_integer_optimum() {
         let bound = maillage::optimise::lagrangian_bound(&p, &greedy.posts, 3_000).unwrap();
         assert!(bound <= exact * 1.02 + 1e-6, "case {case}: Lagrangian {bound} far above LP {exact}");
     }
+}
+
+#[test]
+fn mip_finds_the_integer_optimum_and_proves_it() {
+    // The two villages above: the MIP proves 250 optimal, so the gap closes.
+    let mut p = instance(&[400.0, 400.0], &[(1.0, 1, 0, 0), (1.0, 1, 0, 0)], &[(0, 0, 1.0), (1, 1, 1.0)], 1, 1e9);
+    p.returns = maillage::optimise::default_returns();
+    let plan = solve(&p, Method::Mip).unwrap();
+    assert!((plan.objective - 250.0).abs() < 1e-6);
+    assert!((plan.lp_bound.unwrap() - 250.0).abs() < 1e-3, "bound {:?}", plan.lp_bound);
+    assert_eq!(plan.bound_source, Some("mip"));
+    // Random instances: the same optimum as enumeration, a valid bound, never worse than lp.
+    let mut rng = Rng(SEED_1 ^ 7);
+    for case in 0..20 {
+        let p = random_instance(&mut rng);
+        let optimum = integer_optimum(&p);
+        let mip = solve(&p, Method::Mip).unwrap();
+        let lp = solve(&p, Method::Lp).unwrap();
+        let value = check(&p, &mip);
+        assert!((value - optimum).abs() <= 1e-3 * optimum.max(1.0), "case {case}: MIP {value}, optimum {optimum}");
+        assert!(value >= lp.objective - 1e-6, "case {case}: MIP {value} < lp {}", lp.objective);
+        assert!(mip.lp_bound.unwrap() >= optimum - 1e-6 * optimum.max(1.0), "case {case}: bound below the optimum");
+    }
+}
+
+#[test]
+fn mip_refuses_a_national_size_scenario() {
+    // 401 units × 1,000 sites: more pairs than the MIP is meant for; refused before any work.
+    let pairs: Vec<(usize, u32, f64)> = (0..401).flat_map(|i| (0..1000u32).map(move |j| (i, j, 1.0))).collect();
+    let p = instance(&vec![100.0; 401], &vec![(1.0, 1, 0, 0); 1000], &pairs, 10, 1e9);
+    let err = solve(&p, Method::Mip).unwrap_err().to_string();
+    assert!(err.contains("401000") && err.contains("--within-departement"), "{err}");
 }
 
 #[test]

@@ -404,7 +404,8 @@ fn place_greedy(p: &Problem, increments: &[Vec<f64>], price: impl Fn(usize) -> f
     let mut left = posts.saturating_sub(x.iter().sum());
     // (gain, site, post index): best first, then by site and post so that a site's posts
     // come in order.
-    let order = |a: &(f64, usize, usize), b: &(f64, usize, usize)| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2)));
+    let order =
+        |a: &(f64, usize, usize), b: &(f64, usize, usize)| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2)));
     let offers = |keep: &dyn Fn(usize) -> bool, x: &[u32]| -> Vec<(f64, usize, usize)> {
         (0..p.sites.len())
             .filter(|&j| keep(j))

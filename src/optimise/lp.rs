@@ -164,13 +164,21 @@ impl Restricted {
     }
 }
 
-fn solve_restricted(
-    p: &Problem,
-    posts: Posts<'_>,
-    active: &[Vec<usize>],
-    deadline: Option<std::time::Instant>,
-) -> Result<Restricted, SolveError> {
-    let clock = std::time::Instant::now();
+/// The attendance model over the `active` pairs, built with `good_lp` for `HiGHS`: its variables
+/// (posts `x`, flows `z` per unit in `active` order, served segments `u` per unit) and rows.
+pub(crate) struct Model {
+    pub problem: good_lp::solvers::highs::HighsProblem,
+    pub x: Vec<Variable>,
+    pub z: Vec<Vec<Variable>>,
+    pub u: Vec<Vec<Variable>>,
+    need_rows: Vec<good_lp::constraint::ConstraintReference>,
+    link_rows: Vec<good_lp::constraint::ConstraintReference>,
+    cap_rows: Vec<good_lp::constraint::ConstraintReference>,
+}
+
+/// Builds the model; `integer` makes the posts integer variables (the MIP), which only makes
+/// sense with [`Posts::Relaxed`] bounds and every pair active.
+pub(crate) fn build_model(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>], integer: bool) -> Model {
     let segments = p.segments();
     let mut vars = ProblemVariables::new();
     let x: Vec<Variable> = p
@@ -178,7 +186,10 @@ fn solve_restricted(
         .iter()
         .enumerate()
         .map(|(j, s)| match posts {
-            Posts::Relaxed => vars.add(variable().min(f64::from(s.fixed_posts)).max(f64::from(s.max_posts))),
+            Posts::Relaxed => {
+                let v = variable().min(f64::from(s.fixed_posts)).max(f64::from(s.max_posts.max(s.fixed_posts)));
+                vars.add(if integer { v.integer() } else { v })
+            }
             Posts::Fixed(v) => vars.add(variable().min(f64::from(v[j])).max(f64::from(v[j]))),
         })
         .collect();
@@ -196,10 +207,12 @@ fn solve_restricted(
         }
     }
     let mut model = vars.maximise(objective).using(highs).set_option("presolve", "on");
-    // Interior point for the large relaxation; with posts fixed the flow LP is a
-    // transportation problem that dual simplex solves several times faster (7 s against 22 s
-    // nationally).
-    if p.pairs.len() > 200_000 && matches!(posts, Posts::Relaxed) {
+    // Interior point for the relaxation: its duals are central, so column generation prices
+    // the right pairs and stops in 4–5 rounds (simplex's degenerate vertex duals kept
+    // Aveyron's 285 communes going for 30 rounds and 100 s; 11 s with IPM). With posts fixed
+    // the flow LP is a transportation problem that dual simplex solves several times faster
+    // (7 s against 22 s nationally).
+    if matches!(posts, Posts::Relaxed) {
         model = model.set_option("solver", "ipm");
     }
     // Expert knob for profiling: MAILLAGE_HIGHS_OPTS="solver=simplex,run_crossover=off".
@@ -237,6 +250,18 @@ fn solve_restricted(
     if matches!(posts, Posts::Relaxed) {
         model = add_placement_rows(model, p, active, &x, &z);
     }
+    Model { problem: model, x, z, u, need_rows, link_rows, cap_rows }
+}
+
+fn solve_restricted(
+    p: &Problem,
+    posts: Posts<'_>,
+    active: &[Vec<usize>],
+    deadline: Option<std::time::Instant>,
+) -> Result<Restricted, SolveError> {
+    let clock = std::time::Instant::now();
+    let segments = p.segments();
+    let Model { problem: mut model, x, z, u, need_rows, link_rows, cap_rows } = build_model(p, posts, active, false);
     super::log::stage("    model built", clock);
     if let Some(deadline) = deadline {
         let left = deadline.saturating_duration_since(std::time::Instant::now()).as_secs_f64();

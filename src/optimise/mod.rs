@@ -7,6 +7,7 @@ mod lagrange;
 mod log;
 mod lp;
 mod measures;
+mod mip;
 mod problem;
 mod round;
 mod search;
@@ -27,6 +28,9 @@ pub enum SolveError {
     /// The time limit ran out before the LP was solved to optimality. Raise `--time-limit-s`.
     #[error("the time limit ran out before the LP was solved")]
     TimeLimit,
+    /// The scenario is too large for the chosen method; the message says what to do.
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 /// Which method produced the plan.
@@ -36,6 +40,9 @@ pub enum Method {
     Lp,
     /// Greedy only.
     Greedy,
+    /// [`Method::Lp`], then `HiGHS`'s branch and cut on the whole integer program from that
+    /// plan, within the time limit (a département or a region).
+    Mip,
 }
 
 /// An integer plan and its flows.
@@ -47,8 +54,11 @@ pub struct Plan {
     pub flows: Vec<f64>,
     /// Objective of the integer plan.
     pub objective: f64,
-    /// LP relaxation bound (`None` with the greedy solver alone).
+    /// Upper bound on every integer plan (`None` with the greedy solver alone): the lowest
+    /// of the LP relaxation, the Lagrangian bound and, with `--solver mip`, the MIP's.
     pub lp_bound: Option<f64>,
+    /// Which bound `lp_bound` is: `lp`, `lagrangian` or `mip`.
+    pub bound_source: Option<&'static str>,
     /// Where the plan comes from: `greedy+lp-flows` (greedy posts, optimal flows),
     /// `lp-rounding`, `greedy` (`--solver greedy`), `mclp`, `mclp-greedy`.
     pub source: &'static str,
@@ -140,6 +150,7 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     if p.objective == problem::Objective::Coverage {
         return solve_coverage_plan(p, method);
     }
+    check_size(p, method)?;
     let clock = std::time::Instant::now();
     // Continuity: the previous plan's posts are kept as a start (the extra posts, if any, are
     // placed greedily around them); the local search may then move up to max_moves of them.
@@ -167,6 +178,7 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         posts: greedy.posts.clone(),
         flows: greedy.flows.clone(),
         lp_bound: None,
+        bound_source: None,
         source: note,
         previous_objective: None,
         posts_moved: previous
@@ -211,25 +223,27 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     } else {
         (f64::INFINITY, 0, 0)
     };
+    let mut bound_source = "lp";
     let mut lagrange_iterations = 0;
     // Any size: a Lagrangian bound on every integer plan (whole posts), from the incumbent's
     // duals. Its work is a count of steps, never cut by the deadline: the bound printed and
     // written must not depend on the machine.
     if !bound.is_finite() || bound - best.flows.objective > LAGRANGE_TARGET_GAP * bound {
-        let settings = lagrange::Settings {
-            target_gap: LAGRANGE_TARGET_GAP,
-            max_iterations: LAGRANGE_MAX_ITERATIONS,
-        };
+        let settings = lagrange::Settings { target_gap: LAGRANGE_TARGET_GAP, max_iterations: LAGRANGE_MAX_ITERATIONS };
         let start = lagrange::Start::Duals { need: &best.flows.need_dual, link: &best.flows.link_dual };
         if let Some(lag) = lagrange::bound(p, &sm, best.flows.objective, start, settings) {
-            bound = bound.min(lag.bound);
+            if lag.bound < bound {
+                (bound, bound_source) = (lag.bound, "lagrangian");
+            }
             lagrange_iterations = lag.iterations;
         }
         log::stage("Lagrangian bound", clock);
     }
-    let objective = best.flows.objective;
+    if method == Method::Mip {
+        improve_with_mip(p, &mut best, (&mut bound, &mut bound_source), deadline, clock)?;
+    }
     Ok(Plan {
-        objective,
+        objective: best.flows.objective,
         lp_columns,
         lp_rounds,
         lagrange_iterations,
@@ -237,9 +251,53 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         posts_moved: limit.map(|l| l.moved(&best.posts)),
         posts: best.posts,
         flows: best.flows.flows,
-        lp_bound: bound.is_finite().then_some(bound.max(objective)),
+        lp_bound: bound.is_finite().then_some(bound.max(best.flows.objective)),
+        bound_source: bound.is_finite().then_some(bound_source),
         source: best.source,
     })
+}
+
+/// `--solver mip` is for a département or a region: refused (before any work) above
+/// [`mip::MIP_MAX_PAIRS`].
+fn check_size(p: &Problem, method: Method) -> Result<(), SolveError> {
+    if method == Method::Mip && p.pairs.len() > mip::MIP_MAX_PAIRS {
+        return Err(SolveError::TooLarge(format!(
+            "--solver mip solves the whole integer program, for a département or a region: this scenario has {} \
+             commune–candidate pairs (at most {}); narrow it with --within-departement or --region, or use --solver lp",
+            p.pairs.len(),
+            mip::MIP_MAX_PAIRS
+        )));
+    }
+    Ok(())
+}
+
+/// `--solver mip`: `HiGHS`'s branch and cut from `best` for the time left; keeps its plan if
+/// better and its bound if lower.
+fn improve_with_mip(
+    p: &Problem,
+    best: &mut Incumbent,
+    (bound, bound_source): (&mut f64, &mut &'static str),
+    deadline: std::time::Instant,
+    clock: std::time::Instant,
+) -> Result<(), SolveError> {
+    let left = deadline.saturating_duration_since(std::time::Instant::now()).as_secs_f64();
+    if left <= 0.0 {
+        return Ok(());
+    }
+    let mip = mip::solve(p, &best.posts, &best.flows.flows, left)?;
+    let status = if mip.proven { " (optimal)" } else { " (time limit)" };
+    log::stage(&format!("MIP: plan {:.1}, bound {:.1}{status}", mip.objective, mip.dual_bound), clock);
+    if mip.dual_bound < *bound {
+        (*bound, *bound_source) = (mip.dual_bound, "mip");
+    }
+    if mip.posts != best.posts && mip.objective > best.flows.objective + 1e-9 * best.flows.objective.abs() {
+        let flows = lp::solve_flows(p, lp::Posts::Fixed(&mip.posts), None, None)?;
+        if flows.objective > best.flows.objective {
+            let source = if mip.proven { "mip" } else { "mip (time limit)" };
+            *best = Incumbent { posts: mip.posts, flows, source };
+        }
+    }
+    Ok(())
 }
 
 /// The exact relaxation by column generation (its bound, columns and rounds), and its rounding
@@ -320,6 +378,7 @@ pub fn evaluate_posts(p: &Problem, posts: &[u32]) -> Result<Plan, SolveError> {
         posts: posts.to_vec(),
         flows: flows.flows,
         lp_bound: None,
+        bound_source: None,
         source: "evaluate",
         lp_columns: flows.columns,
         lp_rounds: flows.rounds,
@@ -374,6 +433,7 @@ fn solve_coverage_plan(p: &Problem, method: Method) -> Result<Plan, SolveError> 
         posts_moved: None,
         posts: open,
         flows: flows.flows,
+        bound_source: lp_bound.map(|_| "lp"),
         lp_bound,
         source,
     })

@@ -216,9 +216,11 @@ pub struct Summary {
     pub weighted_served: f64,
     /// Objective value of the integer plan.
     pub objective: f64,
-    /// Upper bound from the LP relaxation (solved exactly, or bounded by its Lagrangian dual):
-    /// no plan of this scenario can exceed it.
+    /// Upper bound on every plan of this scenario: the LP relaxation (solved exactly), the
+    /// Lagrangian bound with whole posts, or `HiGHS`'s MIP bound (`--solver mip`), the lowest.
     pub lp_bound: Option<f64>,
+    /// Which one `lp_bound` is: `lp`, `lagrangian` or `mip`.
+    pub bound_source: Option<String>,
     /// Relative gap to the bound.
     pub gap: Option<f64>,
     /// Share of need within the bound of a site with posts.

@@ -1,0 +1,81 @@
+//! The whole integer program handed to `HiGHS`'s branch and cut (`--solver mip`): every pair,
+//! integer posts, the strong rows. Started from the best plan found so far, it returns a plan
+//! at least as good and a bound on every integer plan that is usually much tighter than the
+//! LP's (its cuts see whole posts). Meant for a département or a region: nationally the
+//! model alone would not fit in memory.
+
+use highs::HighsModelStatus;
+
+use super::lp::{self, Posts};
+use super::{Problem, SolveError};
+
+/// Pairs above which `--solver mip` refuses the scenario (a region has some 300,000).
+pub(crate) const MIP_MAX_PAIRS: usize = 400_000;
+
+/// What the branch and cut returned.
+pub(crate) struct MipResult {
+    /// Best integer posts found (the start if nothing better).
+    pub posts: Vec<u32>,
+    /// Their objective as `HiGHS` computed it.
+    pub objective: f64,
+    /// `HiGHS`'s dual bound: no integer plan is worth more.
+    pub dual_bound: f64,
+    /// Whether the optimum was proven (else the time limit stopped the search).
+    pub proven: bool,
+}
+
+/// Solves the integer program for at most `time_limit_s` seconds, from the plan `start`
+/// (posts and their optimal flows over all pairs).
+///
+/// # Errors
+/// [`SolveError::Solver`] when `HiGHS` fails or returns no feasible plan.
+pub(crate) fn solve(
+    p: &Problem,
+    start: &[u32],
+    start_flows: &[f64],
+    time_limit_s: f64,
+) -> Result<MipResult, SolveError> {
+    let active: Vec<Vec<usize>> =
+        (0..p.unit_count()).map(|i| (p.unit_offsets[i]..p.unit_offsets[i + 1]).collect()).collect();
+    let model = lp::build_model(p, Posts::Relaxed, &active, true);
+    debug_assert_eq!(model.x.len(), p.sites.len());
+    // good_lp numbers the columns in the order `build_model` adds the variables: the posts
+    // per site, the flows per unit and pair, then the served segments per unit.
+    let segments = p.segments();
+    let mut initial: Vec<f64> = start.iter().map(|&x| f64::from(x)).collect();
+    initial.extend(p.pairs.iter().enumerate().map(|(k, _)| start_flows[k]));
+    for i in 0..p.unit_count() {
+        let mut weighted: f64 =
+            (p.unit_offsets[i]..p.unit_offsets[i + 1]).map(|k| p.pairs[k].weight * start_flows[k]).sum();
+        // The segments fill in order (their values decrease), as in the flow LP's optimum.
+        for s in &segments {
+            let take = weighted.min(s.share * p.need[i]).max(0.0);
+            initial.push(take);
+            weighted -= take;
+        }
+    }
+    let n_cols = initial.len();
+    let mut highs = model.problem.try_into_inner().map_err(|e| SolveError::Solver(e.to_string()))?;
+    highs.make_quiet();
+    highs.set_option("time_limit", time_limit_s.max(1.0));
+    highs.set_option("mip_rel_gap", 1e-4);
+    highs
+        .try_set_solution(Some(&initial), None, None, None)
+        .map_err(|e| SolveError::Solver(format!("HiGHS MIP start: {e:?}")))?;
+    let solved = highs.try_solve().map_err(|e| SolveError::Solver(format!("HiGHS MIP: {e:?}")))?;
+    let status = solved.status();
+    let proven = status == HighsModelStatus::Optimal;
+    if !proven && status != HighsModelStatus::ReachedTimeLimit {
+        return Err(SolveError::Solver(format!("HiGHS MIP ended with status {status:?}")));
+    }
+    let values = solved.get_solution();
+    let cols = values.columns();
+    if cols.len() != n_cols {
+        return Err(SolveError::Solver("HiGHS MIP returned no plan".into()));
+    }
+    let posts = cols[..p.sites.len()].iter().map(|v| v.round().max(0.0) as u32).collect();
+    let bound = solved
+        .double_info_value(c"mip_dual_bound")
+        .map_err(|e| SolveError::Solver(format!("HiGHS MIP dual bound: {e:?}")))?;
+    Ok(MipResult { posts, objective: solved.objective_value(), dual_bound: bound, proven })
+}
