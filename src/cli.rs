@@ -367,7 +367,7 @@ pub enum SolverKind {
     /// Greedy baseline.
     Greedy,
     /// lp, then HiGHS's branch and cut on the whole integer program within --time-limit-s: a
-    /// tighter bound and often a better plan, for a département or a region (at most 400,000
+    /// tighter bound and often a better plan, for a département or two (at most 400,000
     /// pairs). When the time limit stops it, the result depends on the machine.
     Mip,
 }

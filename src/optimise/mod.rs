@@ -41,7 +41,7 @@ pub enum Method {
     /// Greedy only.
     Greedy,
     /// [`Method::Lp`], then `HiGHS`'s branch and cut on the whole integer program from that
-    /// plan, within the time limit (a département or a region).
+    /// plan, within the time limit (a département or two).
     Mip,
 }
 
@@ -257,12 +257,12 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     })
 }
 
-/// `--solver mip` is for a département or a region: refused (before any work) above
+/// `--solver mip` is for a département or two: refused (before any work) above
 /// [`mip::MIP_MAX_PAIRS`].
 fn check_size(p: &Problem, method: Method) -> Result<(), SolveError> {
     if method == Method::Mip && p.pairs.len() > mip::MIP_MAX_PAIRS {
         return Err(SolveError::TooLarge(format!(
-            "--solver mip solves the whole integer program, for a département or a region: this scenario has {} \
+            "--solver mip solves the whole integer program, for a département or two: this scenario has {} \
              commune–candidate pairs (at most {}); narrow it with --within-departement or --region, or use --solver lp",
             p.pairs.len(),
             mip::MIP_MAX_PAIRS
