@@ -251,7 +251,7 @@ pub struct PlanArgs {
     #[arg(long = "time-limit-s", value_name = "SECONDS", default_value_t = 60.0)]
     pub time_limit_s: f64,
 
-    /// Solver: lp (LP relaxation with HiGHS, rounded, never worse than greedy) or greedy.
+    /// Solver: lp (greedy posts, optimal flows with HiGHS, local search, LP or Lagrangian bound; never worse than greedy), greedy, or mip (lp then branch and cut, a département or two).
     #[arg(long, value_name = "SOLVER", default_value = "lp")]
     pub solver: SolverKind,
 
@@ -362,12 +362,12 @@ pub enum HostKind {
 /// Solver choices.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum SolverKind {
-    /// LP relaxation (HiGHS) + rounding.
+    /// Greedy posts, optimal flows (HiGHS), local search, LP or Lagrangian bound.
     Lp,
     /// Greedy baseline.
     Greedy,
     /// lp, then HiGHS's branch and cut on the whole integer program within --time-limit-s: a
-    /// tighter bound and often a better plan, for a département or two (at most 400,000
+    /// tighter bound and sometimes a better plan, for a département or two (at most 400,000
     /// pairs). When the time limit stops it, the result depends on the machine.
     Mip,
 }
