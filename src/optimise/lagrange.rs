@@ -21,7 +21,7 @@
 //! `π, λ ≥ 0` the value bounds every integer plan from above, and, posts being whole, it is
 //! never above the Lagrangian value of the LP relaxation with the same multipliers; the
 //! method only decides how tight it gets. No LP solver is involved, so it scales with the
-//! number of pairs (about 50 ms per step nationally on 2 cores).
+//! number of pairs (50 to 110 ms per step nationally on 2 cores, depending on the machine).
 
 use rayon::prelude::*;
 
@@ -205,18 +205,18 @@ const SITE_BATCH: usize = 512;
 /// precision.
 fn site_values(p: &Problem, sm: &SiteMajor, pi: &[f64], lambda: &[f64]) -> Vec<Vec<f64>> {
     let full = |j: usize| site_increments(p, sm, j, pi, lambda, site_room(p, j), |_, _, _| {});
-    let cost0 = p.sites.first().map_or(1.0, |s| s.cost_eur);
-    let simple = p.dep_floors.is_empty()
-        && p.dep_caps.is_empty()
-        && p.sites.iter().all(|s| s.fixed_posts == 0 && (s.cost_eur - cost0).abs() <= 1e-9 * cost0);
-    if !simple {
-        return (0..p.sites.len()).into_par_iter().map(full).collect();
-    }
+    let posts = match budget_posts(p) {
+        Some(posts)
+            if p.dep_floors.is_empty() && p.dep_caps.is_empty() && p.sites.iter().all(|s| s.fixed_posts == 0) =>
+        {
+            posts as usize
+        }
+        _ => return (0..p.sites.len()).into_par_iter().map(full).collect(),
+    };
     let mut values: Vec<Vec<f64>> = (0..p.sites.len())
         .into_par_iter()
         .map(|j| site_increments(p, sm, j, pi, lambda, site_room(p, j).min(1), |_, _, _| {}))
         .collect();
-    let posts = p.posts.min(((p.budget_eur / cost0) * (1.0 + 1e-12)).floor() as u32) as usize;
     if posts == 0 {
         return values;
     }
@@ -242,6 +242,14 @@ fn site_values(p: &Problem, sm: &SiteMajor, pi: &[f64], lambda: &[f64]) -> Vec<V
         }
     }
     values
+}
+
+/// With one cost for every post, the posts the placement may take: the posts limit or the
+/// whole posts the budget pays, floor(B / c), whichever is lower. `None` with several costs.
+fn budget_posts(p: &Problem) -> Option<u32> {
+    let cost0 = p.sites.first().map_or(1.0, |s| s.cost_eur);
+    let uniform = p.sites.iter().all(|s| (s.cost_eur - cost0).abs() <= 1e-9 * cost0);
+    uniform.then(|| p.posts.min(((p.budget_eur / cost0) * (1.0 + 1e-12)).floor() as u32))
 }
 
 /// Posts site `j` may hold at most (its fixed posts count even above its maximum).
@@ -364,11 +372,7 @@ pub(crate) fn knapsack(
 /// `β B + max Σ_j Σ_k (increments[j][k] − β c_j)`, an upper bound for every β ≥ 0 and convex
 /// in β, is minimised on a golden section.
 fn place(p: &Problem, increments: &[Vec<f64>]) -> (f64, Vec<u32>) {
-    let cost0 = p.sites.first().map_or(1.0, |s| s.cost_eur);
-    let uniform = p.sites.iter().all(|s| (s.cost_eur - cost0).abs() <= 1e-9 * cost0);
-    if uniform {
-        // Posts are whole: the budget allows floor(B / c) of them.
-        let posts = p.posts.min(((p.budget_eur / cost0) * (1.0 + 1e-12)).floor() as u32);
+    if let Some(posts) = budget_posts(p) {
         return place_greedy(p, increments, |_| 0.0, posts);
     }
     let eval = |beta: f64| {

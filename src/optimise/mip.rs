@@ -44,7 +44,7 @@ pub(crate) fn solve(
     // per site, the flows per unit and pair, then the served segments per unit.
     let segments = p.segments();
     let mut initial: Vec<f64> = start.iter().map(|&x| f64::from(x)).collect();
-    initial.extend(p.pairs.iter().enumerate().map(|(k, _)| start_flows[k]));
+    initial.extend_from_slice(start_flows);
     for i in 0..p.unit_count() {
         let mut weighted: f64 =
             (p.unit_offsets[i]..p.unit_offsets[i + 1]).map(|k| p.pairs[k].weight * start_flows[k]).sum();
