@@ -21,7 +21,7 @@
 //! `π, λ ≥ 0` the value bounds every integer plan from above, and, posts being whole, it is
 //! never above the Lagrangian value of the LP relaxation with the same multipliers; the
 //! method only decides how tight it gets. No LP solver is involved, so it scales with the
-//! number of pairs (50 to 110 ms per step nationally on 2 cores, depending on the machine).
+//! number of pairs (about 50 ms per step nationally on 2 cores).
 
 use rayon::prelude::*;
 
@@ -60,6 +60,97 @@ impl SiteMajor {
     fn of(&self, site: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
         let range = self.offsets[site]..self.offsets[site + 1];
         self.units[range.clone()].iter().map(|&i| i as usize).zip(self.weights[range].iter().copied())
+    }
+}
+
+/// Each site's units by decreasing reduced profit `λ_i w_ij − π_i` (ties by unit), kept from
+/// one subgradient step to the next: the multipliers move a little at each step, so the
+/// previous order is nearly right and an insertion sort restores it in about one pass (a full
+/// sort where it moved a lot). The order is a total one, so the result does not depend on the
+/// order it starts from.
+struct SortedSites {
+    offsets: Vec<usize>,
+    keys: Vec<f64>,
+    units: Vec<u32>,
+    weights: Vec<f64>,
+}
+
+impl SortedSites {
+    fn new(sm: &SiteMajor) -> Self {
+        Self {
+            offsets: sm.offsets.clone(),
+            keys: vec![0.0; sm.units.len()],
+            units: sm.units.clone(),
+            weights: sm.weights.clone(),
+        }
+    }
+
+    /// Re-sorts every site for the multipliers `π, λ`.
+    fn resort(&mut self, pi: &[f64], lambda: &[f64]) {
+        let mut slices = Vec::with_capacity(self.offsets.len() - 1);
+        let (mut keys, mut units, mut weights) = (&mut self.keys[..], &mut self.units[..], &mut self.weights[..]);
+        for w in self.offsets.windows(2) {
+            let len = w[1] - w[0];
+            let (k, k_rest) = std::mem::take(&mut keys).split_at_mut(len);
+            let (u, u_rest) = std::mem::take(&mut units).split_at_mut(len);
+            let (g, g_rest) = std::mem::take(&mut weights).split_at_mut(len);
+            slices.push((k, u, g));
+            (keys, units, weights) = (k_rest, u_rest, g_rest);
+        }
+        slices.into_par_iter().for_each(|(k, u, g)| {
+            for ((key, &i), &w) in k.iter_mut().zip(u.iter()).zip(g.iter()) {
+                *key = lambda[i as usize] * w - pi[i as usize];
+            }
+            sort_site(k, u, g);
+        });
+    }
+
+    /// The units of site `j` with a positive reduced profit and some need, best first:
+    /// (reduced profit, unit, weight).
+    fn best<'a>(&'a self, p: &'a Problem, j: usize) -> impl Iterator<Item = (f64, usize, f64)> + 'a {
+        let range = self.offsets[j]..self.offsets[j + 1];
+        self.keys[range.clone()]
+            .iter()
+            .zip(&self.units[range.clone()])
+            .zip(&self.weights[range])
+            .map(|((&r, &i), &w)| (r, i as usize, w))
+            .take_while(|&(r, _, _)| r > 0.0)
+            .filter(|&(_, i, _)| p.need[i] > 0.0)
+    }
+}
+
+/// Whether item (key `a`, unit `ua`) comes before (`b`, `ub`): higher key first, then lower unit.
+fn before(a: f64, ua: u32, b: f64, ub: u32) -> bool {
+    b.total_cmp(&a).then(ua.cmp(&ub)).is_lt()
+}
+
+/// Sorts one site's items by [`before`]: insertion sort (about one pass on a nearly sorted
+/// site), or a full sort once it has shifted more than a few times the site's length.
+fn sort_site(keys: &mut [f64], units: &mut [u32], weights: &mut [f64]) {
+    let n = keys.len();
+    let mut shifts = 0;
+    for a in 1..n {
+        let (k, u, w) = (keys[a], units[a], weights[a]);
+        let mut b = a;
+        while b > 0 && before(k, u, keys[b - 1], units[b - 1]) {
+            keys[b] = keys[b - 1];
+            units[b] = units[b - 1];
+            weights[b] = weights[b - 1];
+            b -= 1;
+        }
+        keys[b] = k;
+        units[b] = u;
+        weights[b] = w;
+        shifts += a - b;
+        if shifts > 8 * n {
+            let mut items: Vec<(f64, u32, f64)> =
+                keys.iter().zip(units.iter()).zip(weights.iter()).map(|((&k, &u), &w)| (k, u, w)).collect();
+            items.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            for (slot, (k, u, w)) in items.into_iter().enumerate() {
+                (keys[slot], units[slot], weights[slot]) = (k, u, w);
+            }
+            return;
+        }
     }
 }
 
@@ -124,9 +215,11 @@ pub(crate) fn bound(
     let mut dir_pi = vec![0.0; n];
     let mut dir_lambda = vec![0.0; n];
     let mut iterations = 0;
+    let mut sorted = SortedSites::new(sm);
     while iterations < settings.max_iterations {
         iterations += 1;
-        let e = evaluate(p, sm, &segments, &pi, &lambda);
+        sorted.resort(&pi, &lambda);
+        let e = evaluate(p, &sorted, &segments, &pi, &lambda);
         if !best.is_finite() || e.value < best - 1e-9 * best.abs().max(1.0) {
             best = e.value;
             since_improved = 0;
@@ -162,7 +255,7 @@ pub(crate) fn bound(
 }
 
 /// The Lagrangian value at (π, λ), its subgradient and the posts of its solution.
-fn evaluate(p: &Problem, sm: &SiteMajor, segments: &[super::Segment], pi: &[f64], lambda: &[f64]) -> Evaluation {
+fn evaluate(p: &Problem, sorted: &SortedSites, segments: &[super::Segment], pi: &[f64], lambda: &[f64]) -> Evaluation {
     let n = p.unit_count();
     // Units: π_i n_i + max over u of Σ_k (v_k − λ_i) u_ik.
     let mut value = 0.0;
@@ -178,14 +271,14 @@ fn evaluate(p: &Problem, sm: &SiteMajor, segments: &[super::Segment], pi: &[f64]
         }
     }
     // Sites: what each further post adds (a concave value of the site's posts).
-    let increments = site_values(p, sm, pi, lambda);
+    let increments = site_values(p, sorted);
     let (placed, posts) = place(p, &increments);
     value += placed;
     for (j, &x) in posts.iter().enumerate() {
         if x == 0 {
             continue;
         }
-        site_increments(p, sm, j, pi, lambda, x, |i, w, amount| {
+        site_increments(p, sorted, j, x, |i, w, amount| {
             grad_pi[i] -= amount;
             grad_lambda[i] += w * amount;
         });
@@ -198,13 +291,14 @@ const SITE_BATCH: usize = 512;
 
 /// What each post adds at each site (see [`site_increments`]), as far as the placement can
 /// look: every post of every site when floors, caps, several costs or fixed posts make the
-/// placement look anywhere; otherwise every site's first post, and the further posts only of
-/// the sites whose first post is worth at least the last post the placement would take.
-/// A site's further posts are worth no more than its first (the values are concave), so the
-/// placement is the same as with every post valued: the lazy valuation saves work, not
-/// precision.
-fn site_values(p: &Problem, sm: &SiteMajor, pi: &[f64], lambda: &[f64]) -> Vec<Vec<f64>> {
-    let full = |j: usize| site_increments(p, sm, j, pi, lambda, site_room(p, j), |_, _, _| {});
+/// placement look anywhere; otherwise every site's first post is computed, the sites whose
+/// first post is below the last one the placement would take among first posts are left
+/// empty, and the further posts are valued only for the sites whose first post is worth at
+/// least the last post the placement would take among those known. A site's further posts
+/// are worth no more than its first (the values are concave), so the placement is the same
+/// as with every post valued: the lazy valuation saves work, not precision.
+fn site_values(p: &Problem, sorted: &SortedSites) -> Vec<Vec<f64>> {
+    let full = |j: usize| site_increments(p, sorted, j, site_room(p, j), |_, _, _| {});
     let posts = match budget_posts(p) {
         Some(posts)
             if p.dep_floors.is_empty() && p.dep_caps.is_empty() && p.sites.iter().all(|s| s.fixed_posts == 0) =>
@@ -213,25 +307,32 @@ fn site_values(p: &Problem, sm: &SiteMajor, pi: &[f64], lambda: &[f64]) -> Vec<V
         }
         _ => return (0..p.sites.len()).into_par_iter().map(full).collect(),
     };
-    let mut values: Vec<Vec<f64>> = (0..p.sites.len())
-        .into_par_iter()
-        .map(|j| site_increments(p, sm, j, pi, lambda, site_room(p, j).min(1), |_, _, _| {}))
-        .collect();
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); p.sites.len()];
     if posts == 0 {
         return values;
     }
-    let mut order: Vec<usize> = (0..p.sites.len()).filter(|&j| site_room(p, j) > 1 && values[j][0] > 0.0).collect();
-    order.sort_unstable_by(|&a, &b| values[b][0].total_cmp(&values[a][0]).then(a.cmp(&b)));
-    let mut known: Vec<f64> = values.iter().filter_map(|v| v.first().copied()).filter(|&g| g > 0.0).collect();
+    let first: Vec<f64> = (0..p.sites.len())
+        .into_par_iter()
+        .map(|j| if site_room(p, j) == 0 { 0.0 } else { first_post(p, sorted, j) })
+        .collect();
+    let mut known: Vec<f64> = first.iter().copied().filter(|&g| g > 0.0).collect();
+    // A site whose first post is below the last post taken among the first posts gets no
+    // post (at least `posts` posts are worth more); only the others are valued.
+    let first_threshold = nth_best(&mut known, posts);
+    let mut order = Vec::new();
+    for (j, &g) in first.iter().enumerate() {
+        if g > 0.0 && g >= first_threshold {
+            values[j].push(g);
+            if site_room(p, j) > 1 {
+                order.push(j);
+            }
+        }
+    }
+    order.sort_unstable_by(|&a, &b| first[b].total_cmp(&first[a]).then(a.cmp(&b)));
     for batch in order.chunks(SITE_BATCH) {
         // The value of the last post the placement takes among those known so far: it only
         // rises as more are known, so a site whose first post is below it adds nothing.
-        let threshold = if known.len() > posts {
-            let (_, nth, _) = known.select_nth_unstable_by(posts - 1, |a, b| b.total_cmp(a));
-            *nth
-        } else {
-            0.0
-        };
+        let threshold = nth_best(&mut known, posts);
         if values[batch[0]][0] < threshold {
             break;
         }
@@ -242,6 +343,26 @@ fn site_values(p: &Problem, sm: &SiteMajor, pi: &[f64], lambda: &[f64]) -> Vec<V
         }
     }
     values
+}
+
+/// What the first post of site `j` adds: `site_increments(…, 1)[0]` without its allocation
+/// (the same sums in the same order).
+fn first_post(p: &Problem, sorted: &SortedSites, j: usize) -> f64 {
+    let (mut remaining, mut value) = (p.capacity_per_post, 0.0);
+    for (r, i, _) in sorted.best(p, j) {
+        if remaining <= 0.0 {
+            break;
+        }
+        let amount = p.need[i].min(remaining);
+        remaining -= amount;
+        value += r * amount;
+    }
+    value
+}
+
+/// The `n`-th largest of `values` (reordered), or 0 if there are no more than `n` of them.
+fn nth_best(values: &mut [f64], n: usize) -> f64 {
+    if values.len() > n && n > 0 { *values.select_nth_unstable_by(n - 1, |a, b| b.total_cmp(a)).1 } else { 0.0 }
 }
 
 /// With one cost for every post, the posts the placement may take: the posts limit or the
@@ -263,10 +384,8 @@ fn site_room(p: &Problem, j: usize) -> u32 {
 /// not increase. `take(i, w, amount)` is told each unit drawn for all `posts` posts.
 fn site_increments(
     p: &Problem,
-    sm: &SiteMajor,
+    sorted: &SortedSites,
     j: usize,
-    pi: &[f64],
-    lambda: &[f64],
     posts: u32,
     mut take: impl FnMut(usize, f64, f64),
 ) -> Vec<f64> {
@@ -275,7 +394,7 @@ fn site_increments(
     if posts == 0 {
         return increments;
     }
-    let items = best_items(p, sm, j, pi, lambda, cap * f64::from(posts), |i| p.need[i]);
+    let items = sorted.best(p, j);
     let mut remaining = cap * f64::from(posts);
     let (mut post, mut left) = (0usize, cap);
     for (r, i, w) in items {
@@ -456,4 +575,38 @@ fn place_greedy(p: &Problem, increments: &[Vec<f64>], price: impl Fn(usize) -> f
         value += g;
     }
     (value, x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The order `sort_site` must produce: higher key first, then lower unit.
+    fn reference(items: &[(f64, u32, f64)]) -> Vec<(f64, u32, f64)> {
+        let mut v = items.to_vec();
+        v.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        v
+    }
+
+    fn sorted_by_sort_site(items: &[(f64, u32, f64)]) -> Vec<(f64, u32, f64)> {
+        let mut keys: Vec<f64> = items.iter().map(|t| t.0).collect();
+        let mut units: Vec<u32> = items.iter().map(|t| t.1).collect();
+        let mut weights: Vec<f64> = items.iter().map(|t| t.2).collect();
+        sort_site(&mut keys, &mut units, &mut weights);
+        (0..items.len()).map(|k| (keys[k], units[k], weights[k])).collect()
+    }
+
+    #[test]
+    fn sort_site_gives_the_total_order_from_any_start() {
+        // Nearly sorted (insertion sort), reversed (full-sort fallback), ties on keys (units
+        // decide), negative keys; weights travel with their units.
+        let n = 200u32;
+        let nearly: Vec<(f64, u32, f64)> =
+            (0..n).map(|u| (f64::from(n - u) + if u % 7 == 0 { 1.5 } else { 0.0 }, u, f64::from(u) / 10.0)).collect();
+        let reversed: Vec<(f64, u32, f64)> = (0..n).map(|u| (f64::from(u) - 50.0, u, f64::from(u))).collect();
+        let ties: Vec<(f64, u32, f64)> = (0..n).rev().map(|u| (f64::from(u % 3), u, f64::from(u))).collect();
+        for items in [nearly, reversed, ties, Vec::new(), vec![(1.0, 4, 0.5)]] {
+            assert_eq!(sorted_by_sort_site(&items), reference(&items));
+        }
+    }
 }

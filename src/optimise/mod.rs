@@ -353,7 +353,7 @@ fn check_previous(p: &Problem, prev: &[u32]) -> Result<Vec<u32>, SolveError> {
 const EXACT_LP_MAX_PAIRS: usize = 30_000;
 /// The Lagrangian bound stops improving once within this share of the incumbent.
 const LAGRANGE_TARGET_GAP: f64 = 1e-3;
-/// Subgradient iterations at most (a count, so that the bound is reproducible; 15 to 35 s
+/// Subgradient iterations at most (a count, so that the bound is reproducible; about 15 s
 /// nationally on 2 cores, depending on the machine).
 const LAGRANGE_MAX_ITERATIONS: usize = 300;
 /// Local search runs on instances up to this many pairs (a region; not the nation).
