@@ -1,7 +1,9 @@
 //! Greedy baseline: add one post at a time where it serves the most value, lazily
 //! re-evaluating gains (they only fall as need is served).
 
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
+
+use rayon::prelude::*;
 
 use super::{Problem, SolveError};
 
@@ -25,6 +27,13 @@ fn segment_gain(p: &Problem, need: f64, weighted: f64, w: f64, people: f64) -> f
     gain
 }
 
+/// What one post takes: the capacity left, the value served and the flows (pair, people).
+struct Taken {
+    left: f64,
+    value: f64,
+    flows: Vec<(usize, f64)>,
+}
+
 struct State<'p> {
     p: &'p Problem,
     /// For each site, the (unit, pair index) it reaches.
@@ -41,8 +50,8 @@ impl State<'_> {
     /// most valuable pieces first: the best use of one post given the flows so far.
     fn gain(&self, site: usize, capacity: f64) -> (f64, Vec<(usize, f64)>) {
         let segments = self.p.segments();
-        // (value per person, local unit, pair, people)
-        let mut pieces: Vec<(f64, usize, usize, f64)> = Vec::new();
+        // (value per person, local unit, pair, people, rank pushed)
+        let mut pieces: Vec<(f64, usize, usize, f64, usize)> = Vec::new();
         let mut units: Vec<usize> = Vec::new();
         for &(i, k) in &self.by_site[site] {
             if self.remaining[i] <= 1e-9 {
@@ -56,16 +65,38 @@ impl State<'_> {
                 let end = start + s.share * self.p.need[i];
                 let room = end - self.weighted[i].max(start);
                 if room > 1e-12 && w > 0.0 {
-                    pieces.push((w * s.value, local, k, room / w));
+                    pieces.push((w * s.value, local, k, room / w, pieces.len()));
                 }
                 start = end;
             }
         }
-        pieces.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Best value first, then by unit, then as pushed (a unit's segments in order): a total
+        // order. Only the best pieces until the capacity is full matter: sort a prefix large
+        // enough (doubling it until it fills the post).
+        let order = |a: &(f64, usize, usize, f64, usize), b: &(f64, usize, usize, f64, usize)| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.4.cmp(&b.4))
+        };
+        let mut prefix = pieces.len().min(64);
+        loop {
+            if prefix < pieces.len() {
+                pieces.select_nth_unstable_by(prefix, order);
+            }
+            pieces[..prefix].sort_unstable_by(order);
+            let taken = self.take(&pieces[..prefix], &units, capacity);
+            if taken.left <= 1e-9 || prefix == pieces.len() {
+                return (taken.value, taken.flows);
+            }
+            prefix = (2 * prefix).min(pieces.len());
+        }
+    }
+
+    /// Serves `capacity` people from `pieces` (value per person, local unit, pair, people, _),
+    /// best first, within each unit's remaining need.
+    fn take(&self, pieces: &[(f64, usize, usize, f64, usize)], units: &[usize], capacity: f64) -> Taken {
         let mut taken = vec![0.0; units.len()];
         let (mut left, mut value) = (capacity, 0.0);
         let mut flows: Vec<(usize, f64)> = Vec::new();
-        for (v, local, k, people) in pieces {
+        for &(v, local, k, people, _) in pieces {
             if left <= 1e-9 {
                 break;
             }
@@ -81,7 +112,7 @@ impl State<'_> {
                 _ => flows.push((k, q)),
             }
         }
-        (value, flows)
+        Taken { left, value, flows }
     }
 
     fn commit(&mut self, flows: &[(usize, f64)], unit_of: &[usize]) {
@@ -146,10 +177,17 @@ pub(crate) fn greedy_posts(p: &Problem) -> Result<GreedyPlan, SolveError> {
     let phases: Vec<Option<u32>> = p.dep_floors.keys().map(|&d| Some(d)).chain([None]).collect();
     for phase in phases {
         let allowed = |j: usize| phase.is_none_or(|d| p.sites[j].dep == d);
-        let mut heap: BinaryHeap<(Ordered, std::cmp::Reverse<usize>)> = (0..p.sites.len())
+        let first: Vec<(Ordered, std::cmp::Reverse<usize>)> = (0..p.sites.len())
+            .into_par_iter()
             .filter(|&j| allowed(j))
             .map(|j| (Ordered(st.gain(j, p.capacity_per_post).0), std::cmp::Reverse(j)))
             .collect();
+        let mut heap = BinaryHeap::from(first);
+        // Gains computed since the last commit (exact until the next one): the sites just
+        // below the top are valued in parallel with it, as the loop is likely to ask for them
+        // next. Only exact values are kept, so the plan is the same on any number of threads.
+        let mut fresh: HashMap<usize, (f64, Vec<(usize, f64)>)> = HashMap::new();
+        let ahead = 4 * rayon::current_num_threads();
         loop {
             if let Some(d) = phase
                 && dep_posts[d as usize] >= p.dep_floors[&d]
@@ -162,7 +200,17 @@ pub(crate) fn greedy_posts(p: &Problem) -> Result<GreedyPlan, SolveError> {
             if x[j] >= s.max_posts || capped || s.cost_eur > budget_left + 1e-6 || posts_left <= 0 {
                 continue;
             }
-            let (gain, flows) = st.gain(j, p.capacity_per_post);
+            if !fresh.contains_key(&j) {
+                let next: Vec<(Ordered, std::cmp::Reverse<usize>)> =
+                    std::iter::from_fn(|| heap.pop()).take(ahead.saturating_sub(1)).collect();
+                let sites: Vec<usize> =
+                    std::iter::once(j).chain(next.iter().map(|e| e.1.0)).filter(|s| !fresh.contains_key(s)).collect();
+                let gains: Vec<(f64, Vec<(usize, f64)>)> =
+                    sites.par_iter().map(|&s| st.gain(s, p.capacity_per_post)).collect();
+                heap.extend(next);
+                fresh.extend(sites.into_iter().zip(gains));
+            }
+            let (gain, flows) = fresh[&j].clone();
             if gain < stale - 1e-9 && heap.peek().is_some_and(|(Ordered(next), _)| gain < *next - 1e-9) {
                 heap.push((Ordered(gain), std::cmp::Reverse(j)));
                 continue;
@@ -172,11 +220,14 @@ pub(crate) fn greedy_posts(p: &Problem) -> Result<GreedyPlan, SolveError> {
                 break;
             }
             st.commit(&flows, &unit_of);
+            fresh.clear();
             x[j] += 1;
             dep_posts[s.dep as usize] += 1;
             posts_left -= 1;
             budget_left -= s.cost_eur;
-            heap.push((Ordered(st.gain(j, p.capacity_per_post).0), std::cmp::Reverse(j)));
+            let again = st.gain(j, p.capacity_per_post);
+            heap.push((Ordered(again.0), std::cmp::Reverse(j)));
+            fresh.insert(j, again);
         }
         if let Some(d) = phase
             && dep_posts[d as usize] < p.dep_floors[&d]

@@ -99,7 +99,10 @@ impl SortedSites {
         }
         slices.into_par_iter().for_each(|(k, u, g)| {
             for ((key, &i), &w) in k.iter_mut().zip(u.iter()).zip(g.iter()) {
-                *key = lambda[i as usize] * w - pi[i as usize];
+                // Units that the valuation skips (no positive profit) all count as 0: they
+                // stay in unit order and cost the sort nothing from one step to the next.
+                let r = lambda[i as usize] * w - pi[i as usize];
+                *key = if r > 0.0 { r } else { 0.0 };
             }
             sort_site(k, u, g);
         });
