@@ -122,12 +122,14 @@ impl SortedSites {
     }
 }
 
-/// Whether item (key `a`, unit `ua`) comes before (`b`, `ub`): higher key first, then lower unit.
-fn before(a: f64, ua: u32, b: f64, ub: u32) -> bool {
-    b.total_cmp(&a).then(ua.cmp(&ub)).is_lt()
+/// The order of a site's items (reduced profit `a` of unit `ua` against `b` of `ub`): higher
+/// profit first, then lower unit. A total order, so the sorted sites and [`best_items`] give
+/// the same sequence whatever order they start from.
+fn item_order(a: f64, ua: usize, b: f64, ub: usize) -> std::cmp::Ordering {
+    b.total_cmp(&a).then(ua.cmp(&ub))
 }
 
-/// Sorts one site's items by [`before`]: insertion sort (about one pass on a nearly sorted
+/// Sorts one site's items by [`item_order`]: insertion sort (about one pass on a nearly sorted
 /// site), or a full sort once it has shifted more than a few times the site's length.
 fn sort_site(keys: &mut [f64], units: &mut [u32], weights: &mut [f64]) {
     let n = keys.len();
@@ -135,7 +137,7 @@ fn sort_site(keys: &mut [f64], units: &mut [u32], weights: &mut [f64]) {
     for a in 1..n {
         let (k, u, w) = (keys[a], units[a], weights[a]);
         let mut b = a;
-        while b > 0 && before(k, u, keys[b - 1], units[b - 1]) {
+        while b > 0 && item_order(k, u as usize, keys[b - 1], units[b - 1] as usize).is_lt() {
             keys[b] = keys[b - 1];
             units[b] = units[b - 1];
             weights[b] = weights[b - 1];
@@ -148,7 +150,7 @@ fn sort_site(keys: &mut [f64], units: &mut [u32], weights: &mut [f64]) {
         if shifts > 8 * n {
             let mut items: Vec<(f64, u32, f64)> =
                 keys.iter().zip(units.iter()).zip(weights.iter()).map(|((&k, &u), &w)| (k, u, w)).collect();
-            items.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            items.sort_unstable_by(|x, y| item_order(x.0, x.1 as usize, y.0, y.1 as usize));
             for (slot, (k, u, w)) in items.into_iter().enumerate() {
                 (keys[slot], units[slot], weights[slot]) = (k, u, w);
             }
@@ -440,7 +442,7 @@ fn best_items(
     capacity: f64,
     size: impl Fn(usize) -> f64,
 ) -> Vec<(f64, usize, f64)> {
-    let order = |a: &(f64, usize, f64), b: &(f64, usize, f64)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    let order = |a: &(f64, usize, f64), b: &(f64, usize, f64)| item_order(a.0, a.1, b.0, b.1);
     let mut items: Vec<(f64, usize, f64)> =
         sm.of(j).map(|(i, w)| (lambda[i] * w - pi[i], i, w)).filter(|&(r, i, _)| r > 0.0 && p.need[i] > 0.0).collect();
     // Only the best items until the capacity is full matter: select a prefix large enough
