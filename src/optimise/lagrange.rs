@@ -21,7 +21,7 @@
 //! `π, λ ≥ 0` the value bounds every integer plan from above, and, posts being whole, it is
 //! never above the Lagrangian value of the LP relaxation with the same multipliers; the
 //! method only decides how tight it gets. No LP solver is involved, so it scales with the
-//! number of pairs (about 50 ms per step nationally on 2 cores).
+//! number of pairs (about 65 ms per step nationally on 2 cores).
 
 use rayon::prelude::*;
 
@@ -168,8 +168,9 @@ pub(crate) struct LagrangeBound {
     pub iterations: usize,
 }
 
-/// Iterations without a better bound before the step factor halves.
-const PATIENCE: usize = 30;
+/// Iterations without a better bound before the step factor halves (10, 15, 20 and 30 end
+/// within 0.02% of each other nationally with the scaled steps; 10 gets there first).
+const PATIENCE: usize = 10;
 /// Share of the previous direction kept in the next (deflected subgradient).
 const DEFLECTION: f64 = 0.5;
 
@@ -221,6 +222,13 @@ pub(crate) fn bound(
     let mut dir_lambda = vec![0.0; n];
     let mut iterations = 0;
     let mut sorted = SortedSites::new(sm);
+    // Diagonal scaling: unit i's multipliers move by its violation divided by its need, so every
+    // unit's prices move with its *share* of need left over or oversold. Unscaled, the largest
+    // units (cities, arrondissements) set the step and the prices of 30,000 small communes
+    // barely move: the national bound stood at 3,960,133 after 300 steps and still fell
+    // slowly after 2,000 (3,945,671); scaled, it reaches 3,931,227 in 300 steps (3,931,021
+    // after 1,000, where the step factor has run out).
+    let scale: Vec<f64> = p.need.iter().map(|&need| 1.0 / need.max(1.0)).collect();
     while iterations < settings.max_iterations {
         iterations += 1;
         sorted.resort(&pi, &lambda);
@@ -241,19 +249,19 @@ pub(crate) fn bound(
         if (best - incumbent) <= settings.target_gap * best.abs() || theta < 1e-6 {
             break;
         }
-        // Deflected direction (less zig-zag), Polyak step towards the incumbent.
+        // Deflected direction (less zig-zag), scaled Polyak step towards the incumbent.
         for i in 0..n {
             dir_pi[i] = e.grad_pi[i] + DEFLECTION * dir_pi[i];
             dir_lambda[i] = e.grad_lambda[i] + DEFLECTION * dir_lambda[i];
         }
-        let norm: f64 = dir_pi.iter().chain(&dir_lambda).map(|g| g * g).sum();
+        let norm: f64 = (0..n).map(|i| scale[i] * (dir_pi[i] * dir_pi[i] + dir_lambda[i] * dir_lambda[i])).sum();
         if norm <= 1e-18 {
             break;
         }
         let step = theta * (e.value - incumbent).max(1e-9 * e.value.abs()) / norm;
         for i in 0..n {
-            pi[i] = (pi[i] - step * dir_pi[i]).max(0.0);
-            lambda[i] = (lambda[i] - step * dir_lambda[i]).max(0.0);
+            pi[i] = (pi[i] - step * scale[i] * dir_pi[i]).max(0.0);
+            lambda[i] = (lambda[i] - step * scale[i] * dir_lambda[i]).max(0.0);
         }
     }
     Some(LagrangeBound { bound: best, iterations })
