@@ -251,7 +251,7 @@ pub struct PlanArgs {
     #[arg(long = "time-limit-s", value_name = "SECONDS", default_value_t = 60.0)]
     pub time_limit_s: f64,
 
-    /// Solver: lp (greedy posts, optimal flows with HiGHS, local search, LP or Lagrangian bound; never worse than greedy), greedy, or mip (lp then branch and cut, a département or two).
+    /// Solver: lp (greedy posts, optimal flows with HiGHS, local search, LP or Lagrangian bound; never worse than greedy), greedy, or mip (lp, then HiGHS branch and cut over the sites the relaxation and the plan use for 3/4 of the time left, then over all sites for a bound that sees whole posts; a département or two).
     #[arg(long, value_name = "SOLVER", default_value = "lp")]
     pub solver: SolverKind,
 

@@ -166,7 +166,14 @@ pub(crate) struct LagrangeBound {
     pub bound: f64,
     /// Subgradient iterations run.
     pub iterations: usize,
+    /// Sites that took posts in one of the last [`SUPPORT_STEPS`] iterates: where the
+    /// relaxation wants posts once its multipliers have settled. `--solver mip` searches
+    /// these (with the incumbent's sites) first.
+    pub support: Vec<bool>,
 }
+
+/// Iterates whose posts make [`LagrangeBound::support`].
+const SUPPORT_STEPS: usize = 100;
 
 /// Iterations without a better bound before the step factor halves (10, 15, 20 and 30 end
 /// within 0.02% of each other nationally with the scaled steps; 10 gets there first).
@@ -197,6 +204,8 @@ struct Evaluation {
     /// Subgradient with respect to π (need rows) and λ (weighted-service rows).
     grad_pi: Vec<f64>,
     grad_lambda: Vec<f64>,
+    /// Posts per site of the Lagrangian solution.
+    posts: Vec<u32>,
 }
 
 /// Upper bound on the attendance relaxation, starting from the duals of an incumbent's flow LP. Returns `None` when sites have existing
@@ -222,6 +231,7 @@ pub(crate) fn bound(
     let mut dir_lambda = vec![0.0; n];
     let mut iterations = 0;
     let mut sorted = SortedSites::new(sm);
+    let mut last_seen = vec![0; p.sites.len()];
     // Diagonal scaling: unit i's multipliers move by its violation divided by its need, so every
     // unit's prices move with its *share* of need left over or oversold. Unscaled, the largest
     // units (cities, arrondissements) set the step and the prices of 30,000 small communes
@@ -233,6 +243,11 @@ pub(crate) fn bound(
         iterations += 1;
         sorted.resort(&pi, &lambda);
         let e = evaluate(p, &sorted, &segments, &pi, &lambda);
+        for (seen, &x) in last_seen.iter_mut().zip(&e.posts) {
+            if x > 0 {
+                *seen = iterations;
+            }
+        }
         if !best.is_finite() || e.value < best - 1e-9 * best.abs().max(1.0) {
             best = e.value;
             since_improved = 0;
@@ -264,7 +279,8 @@ pub(crate) fn bound(
             lambda[i] = (lambda[i] - step * scale[i] * dir_lambda[i]).max(0.0);
         }
     }
-    Some(LagrangeBound { bound: best, iterations })
+    let support = last_seen.iter().map(|&t| t > 0 && t + SUPPORT_STEPS > iterations).collect();
+    Some(LagrangeBound { bound: best, iterations, support })
 }
 
 /// The Lagrangian value at (π, λ), its subgradient and the posts of its solution.
@@ -296,7 +312,7 @@ fn evaluate(p: &Problem, sorted: &SortedSites, segments: &[super::Segment], pi: 
             grad_lambda[i] += w * amount;
         });
     }
-    Evaluation { value, grad_pi, grad_lambda }
+    Evaluation { value, grad_pi, grad_lambda, posts }
 }
 
 /// Sites whose further posts are valued in one parallel batch (lazy valuation).

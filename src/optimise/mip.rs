@@ -3,6 +3,7 @@
 //! at least as good and a bound on every integer plan, tighter than the LP's once its cuts
 //! have had time (they see whole posts: Aveyron 2.8% below the LP in 4 minutes, Nord 0.24% in
 //! 10). Meant for a département or two: nationally the model alone would not fit in memory.
+//! Its plan comes first from the same program over a kernel of sites ([`solve_within`]).
 
 use highs::HighsModelStatus;
 
@@ -23,6 +24,34 @@ pub(crate) struct MipResult {
     pub dual_bound: f64,
     /// Whether the optimum was proven (else the time limit stopped the search).
     pub proven: bool,
+}
+
+/// The integer program restricted to the sites of `kernel` (every other site gets no post),
+/// from the plan `start`, whose sites must be in the kernel. Its plan is a plan of the whole
+/// problem; its dual bound holds only within the kernel.
+///
+/// Why: the optimum mostly uses sites the relaxation wants, and a kernel of a few hundred
+/// sites is a MIP `HiGHS` can search where the whole one is not. On Nord (150 posts, 1,583
+/// candidates, a kernel of 241 sites) it finds plans 0.76–0.89% better than the lp plan in 42 s;
+/// the whole MIP had not improved that plan after 600 s.
+///
+/// # Errors
+/// As [`solve`].
+pub(crate) fn solve_within(
+    p: &Problem,
+    kernel: &[bool],
+    start: &[u32],
+    start_flows: &[f64],
+    time_limit_s: f64,
+) -> Result<MipResult, SolveError> {
+    debug_assert!(start.iter().zip(kernel).all(|(&x, &k)| x == 0 || k));
+    let mut restricted = p.clone();
+    for (site, &keep) in restricted.sites.iter_mut().zip(kernel) {
+        if !keep {
+            site.max_posts = 0;
+        }
+    }
+    solve(&restricted, start, start_flows, time_limit_s)
 }
 
 /// Solves the integer program for at most `time_limit_s` seconds, from the plan `start`

@@ -218,10 +218,10 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     let mut best = Incumbent { posts: improved.posts, flows: improved.flows, source };
     // Small instances: the exact relaxation (column generation) and its rounding (not with a
     // previous plan: rounding knows nothing of the moves).
-    let (mut bound, lp_columns, lp_rounds) = if p.pairs.len() <= EXACT_LP_MAX_PAIRS {
+    let (mut bound, lp_columns, lp_rounds, mut support) = if p.pairs.len() <= EXACT_LP_MAX_PAIRS {
         exact_relaxation(p, &mut best, limit.is_none(), deadline, clock)?
     } else {
-        (f64::INFINITY, 0, 0)
+        (f64::INFINITY, 0, 0, vec![false; p.sites.len()])
     };
     let mut bound_source = "lp";
     let mut lagrange_iterations = 0;
@@ -236,11 +236,12 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
                 (bound, bound_source) = (lag.bound, "lagrangian");
             }
             lagrange_iterations = lag.iterations;
+            support.iter_mut().zip(lag.support).for_each(|(s, l)| *s |= l);
         }
         log::stage("Lagrangian bound", clock);
     }
     if method == Method::Mip {
-        improve_with_mip(p, &mut best, (&mut bound, &mut bound_source), deadline, clock)?;
+        improve_with_mip(p, &mut best, &support, (&mut bound, &mut bound_source), deadline, clock)?;
     }
     Ok(Plan {
         objective: best.flows.objective,
@@ -271,16 +272,32 @@ fn check_size(p: &Problem, method: Method) -> Result<(), SolveError> {
     Ok(())
 }
 
-/// `--solver mip`: `HiGHS`'s branch and cut from `best` for the time left; keeps its plan if
-/// better and its bound if lower.
+/// `--solver mip`: `HiGHS`'s branch and cut, first over a kernel (the sites the relaxation puts
+/// posts on and the plan's own) for [`KERNEL_SHARE`] of the time left, which finds the better
+/// plans (its bound holds only in the kernel and is not used); then on the whole program from
+/// the best plan so far for the rest, for a bound that sees whole posts (kept if lower) and
+/// perhaps a better plan.
 fn improve_with_mip(
     p: &Problem,
     best: &mut Incumbent,
+    relaxation_support: &[bool],
     (bound, bound_source): (&mut f64, &mut &'static str),
     deadline: std::time::Instant,
     clock: std::time::Instant,
 ) -> Result<(), SolveError> {
-    let left = deadline.saturating_duration_since(std::time::Instant::now()).as_secs_f64();
+    let left = || deadline.saturating_duration_since(std::time::Instant::now()).as_secs_f64();
+    if left() <= 0.0 {
+        return Ok(());
+    }
+    let kernel: Vec<bool> = relaxation_support.iter().zip(&best.posts).map(|(&s, &x)| s || x > 0).collect();
+    let sites = kernel.iter().filter(|&&k| k).count();
+    let within = mip::solve_within(p, &kernel, &best.posts, &best.flows.flows, KERNEL_SHARE * left())?;
+    log::stage(
+        &format!("MIP over {sites} sites (the relaxation's and the plan's): plan {:.1}", within.objective),
+        clock,
+    );
+    keep_if_better(p, best, within.posts, within.objective, "mip-kernel")?;
+    let left = left();
     if left <= 0.0 {
         return Ok(());
     }
@@ -290,28 +307,40 @@ fn improve_with_mip(
     if mip.dual_bound < *bound {
         (*bound, *bound_source) = (mip.dual_bound, "mip");
     }
-    if mip.posts != best.posts && mip.objective > best.flows.objective + 1e-9 * best.flows.objective.abs() {
-        let flows = lp::solve_flows(p, lp::Posts::Fixed(&mip.posts), None, None)?;
+    let source = if mip.proven { "mip" } else { "mip (time limit)" };
+    keep_if_better(p, best, mip.posts, mip.objective, source)
+}
+
+/// Makes `posts` the incumbent, with its optimal flows, if it is worth more (the MIP's own
+/// objective says whether the flow LP is worth solving).
+fn keep_if_better(
+    p: &Problem,
+    best: &mut Incumbent,
+    posts: Vec<u32>,
+    objective: f64,
+    source: &'static str,
+) -> Result<(), SolveError> {
+    if posts != best.posts && objective > best.flows.objective + 1e-9 * best.flows.objective.abs() {
+        let flows = lp::solve_flows(p, lp::Posts::Fixed(&posts), None, None)?;
         if flows.objective > best.flows.objective {
-            let source = if mip.proven { "mip" } else { "mip (time limit)" };
-            *best = Incumbent { posts: mip.posts, flows, source };
+            *best = Incumbent { posts, flows, source };
         }
     }
     Ok(())
 }
 
-/// The exact relaxation by column generation (its bound, columns and rounds), and its rounding
-/// kept in `best` if better and `may_round`.
+/// The exact relaxation by column generation (its bound, columns, rounds and the sites where it
+/// puts posts), and its rounding kept in `best` if better and `may_round`.
 fn exact_relaxation(
     p: &Problem,
     best: &mut Incumbent,
     may_round: bool,
     deadline: std::time::Instant,
     clock: std::time::Instant,
-) -> Result<(f64, usize, usize), SolveError> {
+) -> Result<(f64, usize, usize, Vec<bool>), SolveError> {
     let relaxed = match lp::solve_flows(p, lp::Posts::Relaxed, None, Some(deadline)) {
         Ok(r) => r,
-        Err(SolveError::TimeLimit) => return Ok((f64::INFINITY, 0, 0)),
+        Err(SolveError::TimeLimit) => return Ok((f64::INFINITY, 0, 0, vec![false; p.sites.len()])),
         Err(e) => return Err(e),
     };
     log::stage("LP relaxation", clock);
@@ -324,7 +353,8 @@ fn exact_relaxation(
         Err(e) => return Err(e),
     }
     log::stage("rounded plan evaluated (flow LP)", clock);
-    Ok((relaxed.bound, relaxed.columns, relaxed.rounds))
+    let support = relaxed.posts.iter().map(|&x| x > 1e-6).collect();
+    Ok((relaxed.bound, relaxed.columns, relaxed.rounds, support))
 }
 
 /// The previous plan's posts, checked against the posts and the budget.
@@ -353,9 +383,12 @@ fn check_previous(p: &Problem, prev: &[u32]) -> Result<Vec<u32>, SolveError> {
 const EXACT_LP_MAX_PAIRS: usize = 30_000;
 /// The Lagrangian bound stops improving once within this share of the incumbent.
 const LAGRANGE_TARGET_GAP: f64 = 1e-3;
-/// Subgradient iterations at most (a count, so that the bound is reproducible; about 15 s
+/// Subgradient iterations at most (a count, so that the bound is reproducible; about 20 s
 /// nationally on 2 cores, depending on the machine).
 const LAGRANGE_MAX_ITERATIONS: usize = 300;
+/// Share of the time left that `--solver mip` gives the MIP over the kernel (the plan); the
+/// whole MIP (the bound, perhaps a better plan) gets the rest.
+const KERNEL_SHARE: f64 = 0.75;
 /// Local search runs on instances up to this many pairs (a region; not the nation).
 const SEARCH_MAX_PAIRS: usize = 1_000_000;
 
