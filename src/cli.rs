@@ -218,6 +218,7 @@ pub struct PlanArgs {
     pub previous: Option<String>,
 
     /// Continuity: posts that may leave their site of --previous, at most (default: any).
+    /// --solver mip refuses it (its model has no row for moved posts).
     #[arg(long = "max-moves", value_name = "N", requires = "previous")]
     pub max_moves: Option<u32>,
 

@@ -339,6 +339,25 @@ fn mip_refuses_a_national_size_scenario() {
 }
 
 #[test]
+fn mip_refuses_a_limit_on_moves_it_could_not_keep() {
+    // The MIP has no row for moved posts: with --max-moves it would move what it likes.
+    let mut p = two_sites(2, 1e9);
+    p.previous = Some(vec![0, 2]);
+    p.max_moves = Some(0);
+    let err = solve(&p, Method::Mip).unwrap_err().to_string();
+    assert!(err.contains("--max-moves") && err.contains("--solver lp"), "{err}");
+    // Without a limit the previous plan (500: both posts at s1) is only a start, and the MIP
+    // moves a post to s0: 400 + 400 = 800.
+    p.max_moves = None;
+    let plan = solve(&p, Method::Mip).unwrap();
+    assert_eq!(plan.posts, vec![1, 1]);
+    assert!((check(&p, &plan) - 800.0).abs() < 1e-6);
+    // The lp method keeps the limit.
+    p.max_moves = Some(0);
+    assert_eq!(solve(&p, Method::Lp).unwrap().posts, vec![0, 2]);
+}
+
+#[test]
 fn coverage_mode_solves_a_hand_made_mclp() {
     // Needs 100, 50, 60, 80, 30. Site a covers u0,u1; b covers u1,u2,u3; c covers u3,u4; d covers u0,u4.
     // p = 2: {a, b} 290 (all but u4), {b, d} 320 (everything), {a, c} 320 (everything) → 320.

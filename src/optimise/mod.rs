@@ -259,8 +259,16 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
 }
 
 /// `--solver mip` is for a département or two: refused (before any work) above
-/// [`mip::MIP_MAX_PAIRS`].
+/// [`mip::MIP_MAX_PAIRS`], and with a limit on moved posts, which its model does not have
+/// (the lp method's local search keeps it).
 fn check_size(p: &Problem, method: Method) -> Result<(), SolveError> {
+    if method == Method::Mip && p.previous.is_some() && p.max_moves.is_some() {
+        return Err(SolveError::TooLarge(
+            "--solver mip does not limit the posts it moves: with --max-moves use --solver lp, whose local search \
+             keeps the limit"
+                .into(),
+        ));
+    }
     if method == Method::Mip && p.pairs.len() > mip::MIP_MAX_PAIRS {
         return Err(SolveError::TooLarge(format!(
             "--solver mip solves the whole integer program, for a département or two: this scenario has {} \
