@@ -252,7 +252,7 @@ pub struct PlanArgs {
     #[arg(long = "time-limit-s", value_name = "SECONDS", default_value_t = 60.0)]
     pub time_limit_s: f64,
 
-    /// Solver: lp (greedy posts, optimal flows with HiGHS, local search, LP or Lagrangian bound; never worse than greedy), greedy, or mip (lp, then HiGHS branch and cut over the sites the relaxation and the plan use for 3/4 of the time left, then over all sites for a bound that sees whole posts; a département or two).
+    /// Solver: lp (greedy posts, optimal flows with HiGHS, local search, LP or Lagrangian bound; never worse than greedy), greedy, or mip (lp, then HiGHS branch and cut over the sites the relaxation and the plan use for 3/4 of the time left, then over all sites for a bound that sees whole posts; above 400,000 pairs, one département at a time).
     #[arg(long, value_name = "SOLVER", default_value = "lp")]
     pub solver: SolverKind,
 
@@ -367,9 +367,11 @@ pub enum SolverKind {
     Lp,
     /// Greedy baseline.
     Greedy,
-    /// lp, then HiGHS's branch and cut on the whole integer program within --time-limit-s: a
-    /// tighter bound and sometimes a better plan, for a département or two (at most 400,000
-    /// pairs). When the time limit stops it, the result depends on the machine.
+    /// lp, then HiGHS's branch and cut within --time-limit-s: over the sites the relaxation
+    /// and the plan use (a better plan), then over every site (a bound that sees whole posts).
+    /// Above 400,000 pairs (a region, the nation) the first part runs one département at a
+    /// time, the others' posts fixed, and the bound stays the Lagrangian's: give it about a
+    /// minute per département. When the time limit stops it, the result depends on the machine.
     Mip,
 }
 

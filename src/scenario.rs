@@ -176,7 +176,7 @@ pub enum SolverName {
     Lp,
     /// Greedy only.
     Greedy,
-    /// `lp`, then branch and cut on the whole integer program.
+    /// `lp`, then branch and cut (over a kernel of sites, then all; by département at scale).
     Mip,
 }
 

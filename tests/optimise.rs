@@ -330,15 +330,6 @@ fn mip_finds_the_integer_optimum_and_proves_it() {
 }
 
 #[test]
-fn mip_refuses_a_national_size_scenario() {
-    // 401 units × 1,000 sites: more pairs than the MIP is meant for; refused before any work.
-    let pairs: Vec<(usize, u32, f64)> = (0..401).flat_map(|i| (0..1000u32).map(move |j| (i, j, 1.0))).collect();
-    let p = instance(&vec![100.0; 401], &vec![(1.0, 1, 0, 0); 1000], &pairs, 10, 1e9);
-    let err = solve(&p, Method::Mip).unwrap_err().to_string();
-    assert!(err.contains("401000") && err.contains("--within-departement"), "{err}");
-}
-
-#[test]
 fn mip_refuses_a_limit_on_moves_it_could_not_keep() {
     // The MIP has no row for moved posts: with --max-moves it would move what it likes.
     let mut p = two_sites(2, 1e9);

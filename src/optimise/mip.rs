@@ -10,14 +10,17 @@ use highs::HighsModelStatus;
 use super::lp::{self, Posts};
 use super::{Problem, SolveError};
 
-/// Pairs above which `--solver mip` refuses the scenario (Nord and Pas-de-Calais together fit;
-/// Hauts-de-France, 755,435, does not). Its cuts need minutes on one département already.
+/// Pairs above which `--solver mip` no longer builds one MIP but searches one département at a
+/// time ([`super::decompose`]; Nord and Pas-de-Calais together fit; Hauts-de-France, 755,435,
+/// does not). Its cuts need minutes on one département already.
 pub(crate) const MIP_MAX_PAIRS: usize = 400_000;
 
 /// What the branch and cut returned.
 pub(crate) struct MipResult {
     /// Best integer posts found (the start if nothing better).
     pub posts: Vec<u32>,
+    /// Flow per pair of that plan.
+    pub flows: Vec<f64>,
     /// Their objective as `HiGHS` computed it.
     pub objective: f64,
     /// `HiGHS`'s dual bound: no integer plan is worth more.
@@ -104,8 +107,9 @@ pub(crate) fn solve(
         return Err(SolveError::Solver("HiGHS MIP returned no plan".into()));
     }
     let posts = cols[..p.sites.len()].iter().map(|v| v.round().max(0.0) as u32).collect();
+    let flows = cols[p.sites.len()..p.sites.len() + p.pairs.len()].iter().map(|v| v.max(0.0)).collect();
     let bound = solved
         .double_info_value(c"mip_dual_bound")
         .map_err(|e| SolveError::Solver(format!("HiGHS MIP dual bound: {e:?}")))?;
-    Ok(MipResult { posts, objective: solved.objective_value(), dual_bound: bound, proven })
+    Ok(MipResult { posts, flows, objective: solved.objective_value(), dual_bound: bound, proven })
 }

@@ -2,6 +2,7 @@
 //! integer plan, a greedy baseline, and the best of them as the plan.
 
 mod coverage;
+mod decompose;
 mod greedy;
 mod lagrange;
 mod log;
@@ -40,8 +41,9 @@ pub enum Method {
     Lp,
     /// Greedy only.
     Greedy,
-    /// [`Method::Lp`], then `HiGHS`'s branch and cut on the whole integer program from that
-    /// plan, within the time limit (a département or two).
+    /// [`Method::Lp`], then `HiGHS`'s branch and cut from that plan within the time limit: over
+    /// a kernel of sites, then over all (a département or two); above
+    /// [`mip::MIP_MAX_PAIRS`] pairs, over each département's kernel in turn.
     Mip,
 }
 
@@ -258,9 +260,8 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     })
 }
 
-/// `--solver mip` is for a département or two: refused (before any work) above
-/// [`mip::MIP_MAX_PAIRS`], and with a limit on moved posts, which its model does not have
-/// (the lp method's local search keeps it).
+/// `--solver mip` refuses (before any work) a limit on moved posts, which its model does not
+/// have (the lp method's local search keeps it).
 fn check_size(p: &Problem, method: Method) -> Result<(), SolveError> {
     if method == Method::Mip && p.previous.is_some() && p.max_moves.is_some() {
         return Err(SolveError::TooLarge(
@@ -268,14 +269,6 @@ fn check_size(p: &Problem, method: Method) -> Result<(), SolveError> {
              keeps the limit"
                 .into(),
         ));
-    }
-    if method == Method::Mip && p.pairs.len() > mip::MIP_MAX_PAIRS {
-        return Err(SolveError::TooLarge(format!(
-            "--solver mip solves the whole integer program, for a département or two: this scenario has {} \
-             commune–candidate pairs (at most {}); narrow it with --within-departement or --region, or use --solver lp",
-            p.pairs.len(),
-            mip::MIP_MAX_PAIRS
-        )));
     }
     Ok(())
 }
@@ -298,6 +291,14 @@ fn improve_with_mip(
         return Ok(());
     }
     let kernel: Vec<bool> = relaxation_support.iter().zip(&best.posts).map(|(&s, &x)| s || x > 0).collect();
+    if p.pairs.len() > mip::MIP_MAX_PAIRS {
+        // Beyond one MIP: the kernel one département at a time, then the flows of the whole.
+        let (mut posts, mut flows) = (best.posts.clone(), best.flows.flows.clone());
+        let current = decompose::Current { posts: &mut posts, flows: &mut flows };
+        let (gain, improved) = decompose::improve(p, &kernel, current, deadline, clock)?;
+        log::stage(&format!("MIP by département: {improved} improved, +{gain:.1}"), clock);
+        return keep_if_better(p, best, posts, best.flows.objective + gain, "mip-departements");
+    }
     let sites = kernel.iter().filter(|&&k| k).count();
     let within = mip::solve_within(p, &kernel, &best.posts, &best.flows.flows, KERNEL_SHARE * left())?;
     log::stage(
