@@ -1,6 +1,6 @@
 //! `--solver mip` beyond the reach of one MIP (more than [`super::mip::MIP_MAX_PAIRS`] pairs: a
-//! region, the nation): the kernel search of [`super::mip::solve_within`], one département at a
-//! time, every other département's posts fixed.
+//! region, the nation): the same kernel search as [`super::mip::solve_within`], one département
+//! at a time, every other département's posts fixed.
 //!
 //! The sub-problem of département d holds the units that reach one of d's kernel sites (the
 //! sites the relaxation and the plan use there), with all their pairs: their flows are all
@@ -13,7 +13,8 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use super::{Problem, SiteSpec, SolveError, log, mip};
+use super::lagrange::SiteMajor;
+use super::{Problem, SiteSpec, SolveError, greedy, log, mip};
 
 /// Posts and flows of a plan, changed in place by [`improve`].
 pub(crate) struct Current<'a> {
@@ -31,19 +32,16 @@ pub(crate) struct Current<'a> {
 /// [`SolveError::Solver`] when `HiGHS` fails on a sub-problem.
 pub(crate) fn improve(
     p: &Problem,
+    sm: &SiteMajor,
     kernel: &[bool],
     current: Current,
     deadline: Instant,
     clock: Instant,
 ) -> Result<(f64, usize), SolveError> {
     let Current { posts, flows } = current;
-    let mut units_of_site: Vec<Vec<u32>> = vec![Vec::new(); p.sites.len()];
     let mut load = vec![0.0; p.sites.len()];
-    for i in 0..p.unit_count() {
-        for (k, pair) in (p.unit_offsets[i]..).zip(p.pairs_of(i)) {
-            units_of_site[pair.site as usize].push(i as u32);
-            load[pair.site as usize] += flows[k];
-        }
+    for (pair, &flow) in p.pairs.iter().zip(flows.iter()) {
+        load[pair.site as usize] += flow;
     }
     let mut kernel_of_dep: Vec<Vec<usize>> = vec![Vec::new(); p.deps.len()];
     for (j, s) in p.sites.iter().enumerate() {
@@ -63,7 +61,7 @@ pub(crate) fn improve(
         }
         let share = left * own.len() as f64 / kernel_left as f64;
         kernel_left -= own.len();
-        let sub = Sub::new(p, d as u32, own, &units_of_site, posts, flows, &load);
+        let sub = Sub::new(p, d as u32, own, sm, posts, flows, &load);
         let start_value = value(&sub.problem, &sub.start_flows);
         let found = match mip::solve(&sub.problem, &sub.start_posts, &sub.start_flows, share) {
             Ok(found) => found,
@@ -109,16 +107,8 @@ struct Sub {
 }
 
 impl Sub {
-    fn new(
-        p: &Problem,
-        dep: u32,
-        own: &[usize],
-        units_of_site: &[Vec<u32>],
-        posts: &[u32],
-        flows: &[f64],
-        load: &[f64],
-    ) -> Self {
-        let mut units: Vec<usize> = own.iter().flat_map(|&j| units_of_site[j].iter().map(|&i| i as usize)).collect();
+    fn new(p: &Problem, dep: u32, own: &[usize], sm: &SiteMajor, posts: &[u32], flows: &[f64], load: &[f64]) -> Self {
+        let mut units: Vec<usize> = own.iter().flat_map(|&j| sm.of(j).map(|(i, _)| i)).collect();
         units.sort_unstable();
         units.dedup();
         let mut local = vec![u32::MAX; p.sites.len()];
@@ -192,21 +182,12 @@ impl Sub {
     }
 }
 
-/// Objective of `flows` (per pair of `p`): each unit's weighted service fills its segments in
-/// order.
+/// Objective of `flows` (per pair of `p`): each unit's value of its weighted service.
 fn value(p: &Problem, flows: &[f64]) -> f64 {
-    let segments = p.segments();
     (0..p.unit_count())
         .map(|i| {
-            let mut weighted: f64 =
-                (p.unit_offsets[i]..p.unit_offsets[i + 1]).map(|k| p.pairs[k].weight * flows[k]).sum();
-            let mut v = 0.0;
-            for s in &segments {
-                let take = weighted.min(s.share * p.need[i]).max(0.0);
-                v += s.value * take;
-                weighted -= take;
-            }
-            v
+            let weighted: f64 = (p.unit_offsets[i]..p.unit_offsets[i + 1]).map(|k| p.pairs[k].weight * flows[k]).sum();
+            greedy::segment_gain(p, p.need[i], 0.0, 1.0, weighted)
         })
         .sum()
 }
@@ -279,7 +260,7 @@ mod tests {
         let deadline = Instant::now() + std::time::Duration::from_secs(20);
         let kernel = vec![true; p.sites.len()];
         let current = Current { posts: &mut posts, flows: &mut flows };
-        let gain = improve(p, &kernel, current, deadline, Instant::now()).unwrap().0;
+        let gain = improve(p, &SiteMajor::new(p), &kernel, current, deadline, Instant::now()).unwrap().0;
         (posts, flows, gain)
     }
 

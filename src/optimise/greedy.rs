@@ -9,7 +9,7 @@ use super::{Problem, SolveError};
 
 /// Value of serving `people` more from a unit already at `weighted` (decay-weighted people)
 /// through a pair of weight `w`, following the unit's concave segments.
-fn segment_gain(p: &Problem, need: f64, weighted: f64, w: f64, people: f64) -> f64 {
+pub(super) fn segment_gain(p: &Problem, need: f64, weighted: f64, w: f64, people: f64) -> f64 {
     let mut gain = 0.0;
     let mut start = 0.0;
     let mut left = w * people;

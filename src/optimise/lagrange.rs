@@ -57,7 +57,8 @@ impl SiteMajor {
         Self { offsets, units, weights }
     }
 
-    fn of(&self, site: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+    /// The units that reach `site`, with their pair's weight.
+    pub(crate) fn of(&self, site: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
         let range = self.offsets[site]..self.offsets[site + 1];
         self.units[range.clone()].iter().map(|&i| i as usize).zip(self.weights[range].iter().copied())
     }

@@ -29,9 +29,9 @@ pub enum SolveError {
     /// The time limit ran out before the LP was solved to optimality. Raise `--time-limit-s`.
     #[error("the time limit ran out before the LP was solved")]
     TimeLimit,
-    /// The scenario is too large for the chosen method; the message says what to do.
+    /// The chosen method cannot do what the scenario asks; the message says what to do.
     #[error("{0}")]
-    TooLarge(String),
+    Unsupported(String),
 }
 
 /// Which method produced the plan.
@@ -152,7 +152,7 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     if p.objective == problem::Objective::Coverage {
         return solve_coverage_plan(p, method);
     }
-    check_size(p, method)?;
+    check_method(p, method)?;
     let clock = std::time::Instant::now();
     // Continuity: the previous plan's posts are kept as a start (the extra posts, if any, are
     // placed greedily around them); the local search may then move up to max_moves of them.
@@ -243,7 +243,7 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         log::stage("Lagrangian bound", clock);
     }
     if method == Method::Mip {
-        improve_with_mip(p, &mut best, &support, (&mut bound, &mut bound_source), deadline, clock)?;
+        improve_with_mip(p, &sm, &mut best, &support, (&mut bound, &mut bound_source), deadline, clock)?;
     }
     Ok(Plan {
         objective: best.flows.objective,
@@ -262,9 +262,9 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
 
 /// `--solver mip` refuses (before any work) a limit on moved posts, which its model does not
 /// have (the lp method's local search keeps it).
-fn check_size(p: &Problem, method: Method) -> Result<(), SolveError> {
+fn check_method(p: &Problem, method: Method) -> Result<(), SolveError> {
     if method == Method::Mip && p.previous.is_some() && p.max_moves.is_some() {
-        return Err(SolveError::TooLarge(
+        return Err(SolveError::Unsupported(
             "--solver mip does not limit the posts it moves: with --max-moves use --solver lp, whose local search \
              keeps the limit"
                 .into(),
@@ -280,6 +280,7 @@ fn check_size(p: &Problem, method: Method) -> Result<(), SolveError> {
 /// perhaps a better plan.
 fn improve_with_mip(
     p: &Problem,
+    sm: &lagrange::SiteMajor,
     best: &mut Incumbent,
     relaxation_support: &[bool],
     (bound, bound_source): (&mut f64, &mut &'static str),
@@ -295,7 +296,7 @@ fn improve_with_mip(
         // Beyond one MIP: the kernel one département at a time, then the flows of the whole.
         let (mut posts, mut flows) = (best.posts.clone(), best.flows.flows.clone());
         let current = decompose::Current { posts: &mut posts, flows: &mut flows };
-        let (gain, improved) = decompose::improve(p, &kernel, current, deadline, clock)?;
+        let (gain, improved) = decompose::improve(p, sm, &kernel, current, deadline, clock)?;
         log::stage(&format!("MIP by département: {improved} improved, +{gain:.1}"), clock);
         return keep_if_better(p, best, posts, best.flows.objective + gain, "mip-departements");
     }
