@@ -248,7 +248,8 @@ pub struct PlanArgs {
     pub objective: ObjectiveKind,
 
     /// Time budget of the LP and MIP solves, seconds. Coverage mode keeps the best plan found
-    /// by then; attendance mode keeps the greedy plan (and says so) if the LP is not solved.
+    /// by then; attendance mode keeps the greedy plan and its flows (and says so) if the flow
+    /// LP is not solved, still bounded by the Lagrangian.
     #[arg(long = "time-limit-s", value_name = "SECONDS", default_value_t = 60.0)]
     pub time_limit_s: f64,
 

@@ -185,8 +185,9 @@ const DEFLECTION: f64 = 0.5;
 /// Where the multipliers start.
 #[derive(Clone, Copy)]
 pub(crate) enum Start<'a> {
-    /// Duals of the flow LP of an integer plan.
-    Duals { need: &'a [f64], link: &'a [f64] },
+    /// Multipliers of the need and weighted-service rows: the duals of an integer plan's flow
+    /// LP, or prices read off a plan's flows when that LP could not be solved.
+    Multipliers { need: &'a [f64], link: &'a [f64] },
 }
 
 /// Settings of the subgradient method.
@@ -209,7 +210,7 @@ struct Evaluation {
     posts: Vec<u32>,
 }
 
-/// Upper bound on the attendance relaxation, starting from the duals of an incumbent's flow LP. Returns `None` when sites have existing
+/// Upper bound on the attendance relaxation, starting from `start` (see [`Start`]). Returns `None` when sites have existing
 /// capacity (the per-post split above does not hold then).
 pub(crate) fn bound(
     p: &Problem,
@@ -223,7 +224,7 @@ pub(crate) fn bound(
     }
     let n = p.unit_count();
     let segments = p.segments();
-    let Start::Duals { need, link } = start;
+    let Start::Multipliers { need, link } = start;
     let (mut pi, mut lambda) = (need.to_vec(), link.to_vec());
     let mut best = f64::INFINITY;
     let mut theta = 1.0;

@@ -211,8 +211,12 @@ pub(crate) fn build_model(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>], 
     // the right pairs and stops in 4–5 rounds (simplex's degenerate vertex duals kept
     // Aveyron's 285 communes going for 30 rounds and 100 s; 11 s with IPM). With posts fixed
     // the flow LP is a transportation problem that dual simplex solves several times faster
-    // (7 s against 22 s nationally).
-    if matches!(posts, Posts::Relaxed) {
+    // (7 s against 22 s nationally), unless every pair weighs the same (step decay): then any
+    // site with room serves a unit as well as another, the vertices are massively degenerate
+    // and simplex stalls (333 s nationally with dual simplex, 259 s with primal, 55 s with
+    // interior point).
+    let uniform = p.pairs.first().is_some_and(|first| p.pairs.iter().all(|q| (q.weight - first.weight).abs() <= 1e-12));
+    if matches!(posts, Posts::Relaxed) || uniform {
         model = model.set_option("solver", "ipm");
     }
     // Expert knob for profiling: MAILLAGE_HIGHS_OPTS="solver=simplex,run_crossover=off".

@@ -190,11 +190,12 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     if method == Method::Greedy {
         return Ok(greedy_plan("greedy"));
     }
-    let deadline = clock + std::time::Duration::from_secs_f64(p.time_limit_s);
+    // The time limit is the LP and MIP solves' budget: it starts after the greedy.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs_f64(p.time_limit_s);
     // The greedy posts with their best flows (an LP with the posts fixed: small and fast).
     let reflowed = match lp::solve_flows(p, lp::Posts::Fixed(&greedy.posts), None, Some(deadline)) {
         Ok(r) => r,
-        Err(SolveError::TimeLimit) => return Ok(greedy_plan("greedy (its flows not optimised within the time limit)")),
+        Err(SolveError::TimeLimit) => return Ok(bound_greedy(p, &greedy, greedy_plan(NOT_REFLOWED), clock)),
         Err(e) => return Err(e),
     };
     log::stage("greedy posts, optimal flows", clock);
@@ -232,7 +233,7 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     // written must not depend on the machine.
     if !bound.is_finite() || bound - best.flows.objective > LAGRANGE_TARGET_GAP * bound {
         let settings = lagrange::Settings { target_gap: LAGRANGE_TARGET_GAP, max_iterations: LAGRANGE_MAX_ITERATIONS };
-        let start = lagrange::Start::Duals { need: &best.flows.need_dual, link: &best.flows.link_dual };
+        let start = lagrange::Start::Multipliers { need: &best.flows.need_dual, link: &best.flows.link_dual };
         if let Some(lag) = lagrange::bound(p, &sm, best.flows.objective, start, settings) {
             if lag.bound < bound {
                 (bound, bound_source) = (lag.bound, "lagrangian");
@@ -262,6 +263,44 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
 
 /// `--solver mip` refuses (before any work) a limit on moved posts, which its model does not
 /// have (the lp method's local search keeps it).
+/// Source of a greedy plan whose flow LP ran out of time.
+const NOT_REFLOWED: &str = "greedy (its flows not optimised within the time limit)";
+
+/// The greedy plan as it stands, its flows as the greedy placed them (feasible, a little below
+/// the best flows for its posts), when the flow LP did not finish in time: with step decay the
+/// national flow LP is degenerate and takes minutes (333 s with dual simplex, 55 s with
+/// interior point, against 11 s with the default linear decay). The Lagrangian still bounds
+/// every plan, from prices read off the greedy's flows: each unit's weighted service is worth
+/// the value of the segment it has reached, its need row is free.
+fn bound_greedy(p: &Problem, greedy: &greedy::GreedyPlan, mut plan: Plan, clock: std::time::Instant) -> Plan {
+    let segments = p.segments();
+    let link: Vec<f64> = (0..p.unit_count())
+        .map(|i| {
+            let weighted: f64 =
+                (p.unit_offsets[i]..p.unit_offsets[i + 1]).map(|k| p.pairs[k].weight * greedy.flows[k]).sum();
+            let mut end = 0.0;
+            segments
+                .iter()
+                .find(|s| {
+                    end += s.share * p.need[i];
+                    weighted < end * (1.0 - 1e-9)
+                })
+                .map_or(0.0, |s| s.value)
+        })
+        .collect();
+    let need = vec![0.0; p.unit_count()];
+    let sm = lagrange::SiteMajor::new(p);
+    let settings = lagrange::Settings { target_gap: LAGRANGE_TARGET_GAP, max_iterations: LAGRANGE_MAX_ITERATIONS };
+    let start = lagrange::Start::Multipliers { need: &need, link: &link };
+    if let Some(lag) = lagrange::bound(p, &sm, greedy.objective, start, settings) {
+        plan.lp_bound = Some(lag.bound.max(greedy.objective));
+        plan.bound_source = Some("lagrangian");
+        plan.lagrange_iterations = lag.iterations;
+    }
+    log::stage("Lagrangian bound (from the greedy's flows)", clock);
+    plan
+}
+
 fn check_method(p: &Problem, method: Method) -> Result<(), SolveError> {
     if method == Method::Mip && p.previous.is_some() && p.max_moves.is_some() {
         return Err(SolveError::Unsupported(
@@ -451,7 +490,7 @@ pub fn lagrangian_bound(p: &Problem, posts: &[u32], iterations: usize) -> Result
     let flows = lp::solve_flows(p, lp::Posts::Fixed(posts), None, None)?;
     let sm = lagrange::SiteMajor::new(p);
     let settings = lagrange::Settings { target_gap: 0.0, max_iterations: iterations };
-    let start = lagrange::Start::Duals { need: &flows.need_dual, link: &flows.link_dual };
+    let start = lagrange::Start::Multipliers { need: &flows.need_dual, link: &flows.link_dual };
     lagrange::bound(p, &sm, flows.objective, start, settings)
         .map(|b| b.bound)
         .ok_or_else(|| SolveError::Solver("the Lagrangian bound does not cover existing capacity".into()))
