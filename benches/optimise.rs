@@ -1,5 +1,5 @@
 //! Optimiser on the embedded national data: the national plan end to end from reach (the
-//! default method: greedy, optimal flows, Lagrangian bound; about 35 s a run on 2 cores, so few samples)
+//! default method: greedy, optimal flows, Lagrangian bound; about 27 s a run on 2 cores, so few samples)
 //! and the greedy alone, and coverage mode on one region (Hauts-de-France, 20 minutes, 40
 //! sites; greedy MCLP).
 
