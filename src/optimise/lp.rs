@@ -215,8 +215,7 @@ pub(crate) fn build_model(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>], 
     // site with room serves a unit as well as another, the vertices are massively degenerate
     // and simplex stalls (333 s nationally with dual simplex, 259 s with primal, 55 s with
     // interior point).
-    let uniform = p.pairs.first().is_some_and(|first| p.pairs.iter().all(|q| (q.weight - first.weight).abs() <= 1e-12));
-    if matches!(posts, Posts::Relaxed) || uniform {
+    if matches!(posts, Posts::Relaxed) || p.uniform_weights() {
         model = model.set_option("solver", "ipm");
     }
     // Expert knob for profiling: MAILLAGE_HIGHS_OPTS="solver=simplex,run_crossover=off".

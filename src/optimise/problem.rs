@@ -145,6 +145,14 @@ impl Problem {
         self.need.len()
     }
 
+    /// Whether every pair weighs the same (step decay): then any site with room serves a unit
+    /// as well as another, and the flow LP and the prices read off a plan's flows are
+    /// degenerate.
+    #[must_use]
+    pub fn uniform_weights(&self) -> bool {
+        self.pairs.first().is_some_and(|first| self.pairs.iter().all(|q| (q.weight - first.weight).abs() <= 1e-12))
+    }
+
     /// Segments in force (a single linear piece when diminishing returns are off).
     #[must_use]
     pub fn segments(&self) -> Vec<Segment> {
