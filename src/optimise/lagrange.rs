@@ -210,8 +210,8 @@ struct Evaluation {
     posts: Vec<u32>,
 }
 
-/// Upper bound on the attendance relaxation, starting from `start` (see [`Start`]). Returns `None` when sites have existing
-/// capacity (the per-post split above does not hold then).
+/// Upper bound on the attendance relaxation, starting from `start` (see [`Start`]). Returns
+/// `None` when sites have existing capacity (the per-post split above does not hold then).
 pub(crate) fn bound(
     p: &Problem,
     sm: &SiteMajor,

@@ -261,17 +261,15 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     })
 }
 
-/// `--solver mip` refuses (before any work) a limit on moved posts, which its model does not
-/// have (the lp method's local search keeps it).
 /// Source of a greedy plan whose flow LP ran out of time.
 const NOT_REFLOWED: &str = "greedy (its flows not optimised within the time limit)";
 
 /// The greedy posts with their best flows (an LP with the posts fixed). Above
 /// [`EXACT_LP_MAX_PAIRS`] the bound is the Lagrangian's whatever happens next, so it runs
 /// beside that LP, from prices read off the greedy's flows ([`greedy_lagrangian`]): HiGHS's
-/// dual simplex holds one core, the subgradient steps take the others (nationally 35 s → 29 s
-/// on 2 cores; from those prices it also ends a little lower, 3,931,155 against 3,931,227 from
-/// the flow LP's duals). Both are deterministic, so the outputs do not depend on the threads.
+/// dual simplex holds one core, the subgradient steps take the others (the national plan's
+/// bench 34.5 s → 26.7 s on 2 cores; from those prices the bound also ends a little lower,
+/// 3,931,155 against 3,931,227 from the flow LP's duals). Both are deterministic, so the outputs do not depend on the threads.
 /// The second result is that bound (`None` if not run here, or if the Lagrangian does not
 /// apply).
 fn reflow(
@@ -343,6 +341,8 @@ fn duals_lagrangian(
     lagrange::bound(p, sm, flows.objective, start, settings)
 }
 
+/// `--solver mip` refuses (before any work) a limit on moved posts, which its model does not
+/// have (the lp method's local search keeps it).
 fn check_method(p: &Problem, method: Method) -> Result<(), SolveError> {
     if method == Method::Mip && p.previous.is_some() && p.max_moves.is_some() {
         return Err(SolveError::Unsupported(
