@@ -234,7 +234,8 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     // duals (or the one above). Its work is a count of steps, never cut by the deadline: the
     // bound printed and written must not depend on the machine.
     if !bound.is_finite() || bound - best.flows.objective > LAGRANGE_TARGET_GAP * bound {
-        if let Some(lag) = early.or_else(|| duals_lagrangian(p, &sm, &best.flows)) {
+        let f = &best.flows;
+        if let Some(lag) = early.or_else(|| lagrangian(p, &sm, f.objective, &f.need_dual, &f.link_dual)) {
             if lag.bound < bound {
                 (bound, bound_source) = (lag.bound, "lagrangian");
             }
@@ -269,9 +270,9 @@ const NOT_REFLOWED: &str = "greedy (its flows not optimised within the time limi
 /// beside that LP, from prices read off the greedy's flows ([`greedy_lagrangian`]): HiGHS's
 /// dual simplex holds one core, the subgradient steps take the others (the national plan's
 /// bench 34.5 s → 26.7 s on 2 cores; from those prices the bound also ends a little lower,
-/// 3,931,155 against 3,931,227 from the flow LP's duals). Both are deterministic, so the outputs do not depend on the threads.
-/// The second result is that bound (`None` if not run here, or if the Lagrangian does not
-/// apply).
+/// 3,931,155 against 3,931,227 from the flow LP's duals). Both are deterministic, so the
+/// outputs do not depend on the threads. The second result is that bound (`None` if not run
+/// here, or if the Lagrangian does not apply).
 fn reflow(
     p: &Problem,
     sm: &lagrange::SiteMajor,
@@ -312,9 +313,7 @@ fn greedy_lagrangian(
                 .map_or(0.0, |s| s.value)
         })
         .collect();
-    let need = vec![0.0; p.unit_count()];
-    let settings = lagrange::Settings { target_gap: LAGRANGE_TARGET_GAP, max_iterations: LAGRANGE_MAX_ITERATIONS };
-    lagrange::bound(p, sm, greedy.objective, lagrange::Start::Multipliers { need: &need, link: &link }, settings)
+    lagrangian(p, sm, greedy.objective, &vec![0.0; p.unit_count()], &link)
 }
 
 /// The greedy plan as it stands, its flows as the greedy placed them (feasible, a little below
@@ -330,15 +329,17 @@ fn with_bound(mut plan: Plan, lag: Option<lagrange::LagrangeBound>, clock: std::
     plan
 }
 
-/// A Lagrangian bound started from the duals of the incumbent's flow LP.
-fn duals_lagrangian(
+/// The plan's Lagrangian bound (300 steps, stop within 0.1% of `incumbent`) from the
+/// multipliers `need` and `link`.
+fn lagrangian(
     p: &Problem,
     sm: &lagrange::SiteMajor,
-    flows: &lp::FlowSolution,
+    incumbent: f64,
+    need: &[f64],
+    link: &[f64],
 ) -> Option<lagrange::LagrangeBound> {
     let settings = lagrange::Settings { target_gap: LAGRANGE_TARGET_GAP, max_iterations: LAGRANGE_MAX_ITERATIONS };
-    let start = lagrange::Start::Multipliers { need: &flows.need_dual, link: &flows.link_dual };
-    lagrange::bound(p, sm, flows.objective, start, settings)
+    lagrange::bound(p, sm, incumbent, lagrange::Start::Multipliers { need, link }, settings)
 }
 
 /// `--solver mip` refuses (before any work) a limit on moved posts, which its model does not
