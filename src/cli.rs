@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use maillage::spatial::SpeedBand;
+use maillage::SiteKind;
+use maillage::spec::{AllocationSource, DecayKind, Method, Objective, PlanSpec};
 
 /// Plan where France places its conseillers numériques.
 ///
@@ -51,7 +52,7 @@ pub enum Command {
     /// With no option it plans 4,000 posts and 200 M€ (50 k€ a post, 1,200 people a post) on
     /// the embedded national data with a 30-minute bound, and writes plan.csv, units.csv and
     /// summary.json, departements.csv, the GeoJSON maps and report.html into --out.
-    Plan(PlanArgs),
+    Plan(Box<PlanArgs>),
 
     /// Measure an existing allocation with the same measures as a plan.
     ///
@@ -123,6 +124,11 @@ pub enum BatchCommand {
         /// Folder for the merged batch_summary.csv.
         #[arg(long, value_name = "DIR", default_value = "maillage-batch")]
         out: PathBuf,
+
+        /// Merge an incomplete set of shards (refused otherwise, naming the missing ones);
+        /// the table says which shards it holds and is marked partial.
+        #[arg(long)]
+        partial: bool,
     },
 }
 
@@ -150,7 +156,7 @@ fn shard(s: &str) -> Result<Shard, String> {
 pub struct EvaluateArgs {
     /// The allocation: a CSV file, or `cnfs-2021` for the embedded real 2021–22 CnFS allocation.
     #[arg(long, value_name = "FILE|cnfs-2021")]
-    pub allocation: String,
+    pub allocation: AllocationSource,
 
     /// Output directory (created if needed), with the same files as `plan`.
     #[arg(long, value_name = "DIR", default_value = "maillage-eval")]
@@ -177,85 +183,98 @@ pub struct CompareArgs {
     /// Output directory for compare.json, compare_departements.csv, compare_sites.csv.
     #[arg(long, value_name = "DIR", default_value = "maillage-compare")]
     pub out: PathBuf,
+
+    /// Compare plans made on different inputs (data, need, travel times…: the SHA-256 in
+    /// their summary.json differ); the inputs that differ are printed. Refused otherwise.
+    #[arg(long = "allow-different-inputs")]
+    pub allow_different_inputs: bool,
 }
 
-/// Options of `maillage plan`.
+/// Options of `maillage plan`. Every value goes into one [`PlanSpec`] (over the scenario
+/// file's, if any) and through its one check.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// Output directory (created if needed) for plan.csv, units.csv, departements.csv,
-    /// summary.json, sites.geojson, communes.geojson and report.html.
-    #[arg(long, value_name = "DIR", default_value = "maillage-out")]
-    pub out: PathBuf,
-
-    /// Posts to place (fixed ones included).
-    #[arg(long, default_value_t = 4000)]
-    pub posts: u32,
-
-    /// Budget in euros.
-    #[arg(long = "budget-eur", value_name = "EUR", default_value_t = 200e6)]
-    pub budget_eur: f64,
-
-    /// Most posts one site may host.
-    #[arg(long = "max-posts-per-site", value_name = "N", default_value_t = 10)]
-    pub max_posts_per_site: u32,
-
-    #[command(flatten)]
-    pub model: ModelOptions,
-
-    /// Minimum posts in a département, as DEP=N (repeatable), e.g. --floor 59=40.
-    #[arg(long = "floor", value_name = "DEP=N")]
-    pub floors: Vec<String>,
-
-    /// Posts already placed and kept where they are: an allocation file (insee,posts,
-    /// plan.csv or a structure list, as `evaluate --allocation`) or cnfs-2021. They count
-    /// within --posts and the budget.
-    #[arg(long, value_name = "FILE|cnfs-2021")]
-    pub fixed: Option<String>,
-
-    /// Continuity: the current plan (a plan.csv, or any allocation format of `evaluate`); the
-    /// new plan starts from it and writes changes.csv.
-    #[arg(long, value_name = "FILE")]
-    pub previous: Option<String>,
-
-    /// Continuity: posts that may leave their site of --previous, at most (default: any).
-    /// --solver mip refuses it (its model has no row for moved posts).
-    #[arg(long = "max-moves", value_name = "N", requires = "previous")]
-    pub max_moves: Option<u32>,
-
     /// Scenario file (TOML) holding any of these options; flags given here override it
     /// (repeatable ones, such as --floor, add to its lists). See scenarios/.
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
 
-    /// Only these kinds of host may receive posts (repeatable): france_services,
-    /// conseiller_numerique, lieu_mediation, mairie. Default: all.
-    #[arg(long = "kind", value_name = "KIND")]
-    pub kinds: Vec<HostKind>,
+    /// Output directory for plan.csv, units.csv, departements.csv, summary.json,
+    /// sites.geojson, communes.geojson and report.html, written as one set. [default: maillage-out]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 
-    /// Floors from an allocation: each département gets at least the posts the allocation
-    /// (same formats as `evaluate --allocation`, or cnfs-2021) has there.
-    #[arg(long = "floors-from", value_name = "FILE|cnfs-2021")]
-    pub floors_from: Option<String>,
+    /// Name of the plan (shown in the report and summary.json).
+    #[arg(long, value_name = "TEXT")]
+    pub name: Option<String>,
+
+    /// What the plan is for.
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+
+    /// Posts to place (fixed ones included).
+    #[arg(long, value_name = "N")]
+    pub posts: Option<u32>,
+
+    /// Budget in euros (fixed posts included).
+    #[arg(long = "budget-eur", value_name = "EUR")]
+    pub budget_eur: Option<f64>,
+
+    /// Most posts one site may host.
+    #[arg(long = "max-posts-per-site", value_name = "N")]
+    pub max_posts_per_site: Option<u32>,
+
+    #[command(flatten)]
+    pub model: ModelOptions,
+
+    /// Minimum posts in a département, as DEP=N (repeatable), e.g. --floor 59=40.
+    #[arg(long = "floor", value_name = "DEP=N", value_parser = dep_limit)]
+    pub floors: Vec<(String, u32)>,
 
     /// Maximum posts in a département, as DEP=N (repeatable).
-    #[arg(long = "cap", value_name = "DEP=N")]
-    pub caps: Vec<String>,
+    #[arg(long = "cap", value_name = "DEP=N", value_parser = dep_limit)]
+    pub caps: Vec<(String, u32)>,
 
-    /// What to maximise: attendance (decay-weighted people served by capacitated posts, with
-    /// diminishing returns) or coverage (need within the bound of at least one of --posts
-    /// open town halls: the maximal covering location problem, as PySAL spopt's MCLP).
-    #[arg(long, value_name = "KIND", default_value = "attendance")]
-    pub objective: ObjectiveKind,
+    /// Floors from an allocation: each département gets at least the posts the allocation
+    /// (same formats as `evaluate --allocation`, or cnfs-2021) has there; with --floor, the
+    /// larger of the two.
+    #[arg(long = "floors-from", value_name = "FILE|cnfs-2021")]
+    pub floors_from: Option<AllocationSource>,
+
+    /// Posts already placed and kept where they are: an allocation file (insee,posts,
+    /// plan.csv or a structure list, as `evaluate --allocation`) or cnfs-2021. They count
+    /// within --posts and the budget.
+    #[arg(long, value_name = "FILE|cnfs-2021")]
+    pub fixed: Option<AllocationSource>,
+
+    /// Continuity: the current plan (a plan.csv, or any allocation format of `evaluate`); the
+    /// new plan starts from it and writes changes.csv.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+
+    /// Continuity: posts that may leave their site of --previous, at most (default: any).
+    /// --solver mip refuses it (its model has no row for moved posts).
+    #[arg(long = "max-moves", value_name = "N")]
+    pub max_moves: Option<u32>,
+
+    /// Only these kinds of host may receive posts (repeatable). Default: all.
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<SiteKind>,
+
+    /// What to maximise. Coverage refuses the options it cannot honour (floors, caps, fixed
+    /// posts, --kind, --previous, a budget that binds).
+    #[arg(long, value_name = "KIND")]
+    pub objective: Option<Objective>,
 
     /// Time budget of the LP and MIP solves, seconds. Coverage mode keeps the best plan found
     /// by then; attendance mode keeps the greedy plan and its flows (and says so) if the flow
     /// LP is not solved, still bounded by the Lagrangian.
-    #[arg(long = "time-limit-s", value_name = "SECONDS", default_value_t = 60.0)]
-    pub time_limit_s: f64,
+    #[arg(long = "time-limit-s", value_name = "SECONDS")]
+    pub time_limit_s: Option<f64>,
 
-    /// Solver: lp (greedy posts, optimal flows with HiGHS, local search, LP or Lagrangian bound; never worse than greedy), greedy, or mip (lp, then HiGHS branch and cut over the sites the relaxation and the plan use for 3/4 of the time left, then over all sites for a bound that sees whole posts; above 400,000 pairs, one département at a time).
-    #[arg(long, value_name = "SOLVER", default_value = "lp")]
-    pub solver: SolverKind,
+    /// Solver. When --time-limit-s stops mip, the result depends on the machine.
+    #[arg(long, value_name = "SOLVER")]
+    pub solver: Option<Method>,
 
     #[command(flatten)]
     pub scope: ScopeOptions,
@@ -281,24 +300,24 @@ pub struct ScopeOptions {
 #[derive(Debug, Args)]
 pub struct ModelOptions {
     /// Cost of one post in euros (a minimum wage for two years), where nothing else gives it.
-    #[arg(long = "cost-per-post-eur", value_name = "EUR", default_value_t = 50_000.0)]
-    pub cost_per_post_eur: f64,
+    #[arg(long = "cost-per-post-eur", value_name = "EUR")]
+    pub cost_per_post_eur: Option<f64>,
 
     /// People one post serves over the horizon (600 a year for 2 years, ANCT 2022).
-    #[arg(long = "capacity-per-post", value_name = "PEOPLE", default_value_t = 1200.0)]
-    pub capacity_per_post: f64,
+    #[arg(long = "capacity-per-post", value_name = "PEOPLE")]
+    pub capacity_per_post: Option<f64>,
 
-    /// Distance decay: step, linear (to --decay-at-bound at the bound) or exponential.
-    #[arg(long, value_name = "KIND", default_value = "linear")]
-    pub decay: DecayKind,
+    /// Distance decay.
+    #[arg(long, value_name = "KIND")]
+    pub decay: Option<DecayKind>,
 
-    /// Weight of a trip at the bound with --decay linear.
-    #[arg(long = "decay-at-bound", value_name = "W", default_value_t = 0.5)]
-    pub decay_at_bound: f64,
+    /// Weight of a trip at the bound with --decay linear, in [0, 1].
+    #[arg(long = "decay-at-bound", value_name = "W")]
+    pub decay_at_bound: Option<f64>,
 
     /// Half-life in minutes with --decay exponential.
-    #[arg(long = "half-life-min", value_name = "MINUTES", default_value_t = 20.0)]
-    pub half_life_min: f64,
+    #[arg(long = "half-life-min", value_name = "MINUTES")]
+    pub half_life_min: Option<f64>,
 
     /// Switch off diminishing returns (each person served counts the same, wherever).
     #[arg(long = "no-diminishing-returns")]
@@ -327,53 +346,10 @@ pub struct MapOptions {
     pub departements: Vec<String>,
 }
 
-/// Distance-decay kinds.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum DecayKind {
-    /// Weight 1 within the bound.
-    Step,
-    /// Linear fall to --decay-at-bound.
-    Linear,
-    /// Halves every --half-life-min minutes.
-    Exponential,
-}
-
-/// Objectives.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum ObjectiveKind {
-    /// Decay-weighted people served.
-    Attendance,
-    /// Maximal covering.
-    Coverage,
-}
-
-/// Host kinds, as in plan.csv.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum HostKind {
-    /// France Services.
-    FranceServices,
-    /// Conseiller numérique permanence.
-    ConseillerNumerique,
-    /// Other mediation place.
-    LieuMediation,
-    /// Town hall.
-    Mairie,
-}
-
-/// Solver choices.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum SolverKind {
-    /// Greedy posts, optimal flows (HiGHS), local search, LP or Lagrangian bound.
-    Lp,
-    /// Greedy baseline.
-    Greedy,
-    /// lp, then HiGHS's branch and cut within --time-limit-s: over the sites the relaxation
-    /// and the plan use (a better plan), then over every site (a bound that sees whole posts).
-    /// Above 400,000 pairs (a region, the nation) the first part runs one département at a
-    /// time, the others' posts fixed, and the bound stays the Lagrangian's: give it about a
-    /// minute per département. When the time limit stops it, the result depends on the machine.
-    Mip,
+fn dep_limit(s: &str) -> Result<(String, u32), String> {
+    let (dep, n) = s.split_once('=').ok_or_else(|| format!("expected DEP=N, e.g. 59=40, got {s:?}"))?;
+    let n = n.trim().parse().map_err(|_| format!("expected a whole number of posts after '=', got {s:?}"))?;
+    Ok((dep.trim().to_owned(), n))
 }
 
 /// Options of `maillage reach`.
@@ -391,8 +367,8 @@ pub struct ReachArgs {
 #[derive(Debug, Args)]
 pub struct TravelOptions {
     /// Travel bound in minutes: a site farther than this does not serve a unit.
-    #[arg(long, value_name = "MINUTES", default_value_t = 30.0, value_parser = minutes)]
-    pub bound: f64,
+    #[arg(long, value_name = "MINUTES")]
+    pub bound: Option<f64>,
 
     /// Imported travel-time matrix: CSV origin,destination,minutes between INSEE codes (as
     /// produced by OSRM or Valhalla). Replaces the crow-flies model; absent pairs are unreachable.
@@ -400,13 +376,13 @@ pub struct TravelOptions {
     pub od: Option<PathBuf>,
 
     /// Crow-flies model: road distance / great-circle distance.
-    #[arg(long, value_name = "FACTOR", default_value_t = 1.3, value_parser = detour)]
-    pub detour: f64,
+    #[arg(long, value_name = "FACTOR")]
+    pub detour: Option<f64>,
 
     /// Crow-flies model: speeds by density, as `MAX_DENSITY:KMH` pairs by increasing density
     /// (inhabitants/km², km/h); the last band applies above its bound too.
-    #[arg(long, value_name = "BANDS", default_value = "100:60,1000:45,5000:30,inf:20", value_parser = speed_bands)]
-    pub speeds: SpeedBands,
+    #[arg(long, value_name = "BANDS")]
+    pub speeds: Option<String>,
 }
 
 /// Options of `maillage need`.
@@ -424,12 +400,12 @@ pub struct NeedArgs {
 #[derive(Debug, Args)]
 pub struct NeedOptions {
     /// Illectronisme rate of people aged 15+ in metropolitan France, in percent.
-    #[arg(long, value_name = "PCT", default_value_t = 15.4, value_parser = percent)]
-    pub rate: f64,
+    #[arg(long, value_name = "PCT")]
+    pub rate: Option<f64>,
 
     /// Illectronisme rate of people aged 15+ in the DROM, in percent.
-    #[arg(long = "rate-drom", value_name = "PCT", default_value_t = 20.0, value_parser = percent)]
-    pub rate_drom: f64,
+    #[arg(long = "rate-drom", value_name = "PCT")]
+    pub rate_drom: Option<f64>,
 
     /// Your own need estimates: CSV with columns insee,need (other columns ignored). Units it
     /// does not list get zero need.
@@ -437,31 +413,136 @@ pub struct NeedOptions {
     pub need_file: Option<PathBuf>,
 }
 
-fn percent(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && (0.0..=100.0).contains(&v) => Ok(v),
-        _ => Err(format!("expected a percentage between 0 and 100, got {s:?}")),
+/// The command line with each spec option's default shown in its help (the defaults are
+/// [`PlanSpec::default`]'s, not a copy of them).
+#[must_use]
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let defaults: Vec<(&str, String)> = maillage::spec::to_args(&PlanSpec::default())
+        .into_iter()
+        .filter_map(|(flag, v)| Some((flag.trim_start_matches('-'), v?)))
+        .collect();
+    let show = |mut cmd: clap::Command| {
+        let ids: Vec<(clap::Id, String)> = cmd
+            .get_arguments()
+            .filter_map(|a| {
+                let d = defaults.iter().find(|(long, _)| a.get_long() == Some(*long))?;
+                Some((a.get_id().clone(), d.1.clone()))
+            })
+            .collect();
+        for (id, default) in ids {
+            cmd = cmd.mut_arg(id, |a| {
+                let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+                a.help(format!("{help} [default: {default}]"))
+            });
+        }
+        cmd
+    };
+    let mut cmd = Cli::command();
+    // Negative values reach the spec's check, which names what is expected.
+    for name in ["plan", "evaluate", "need", "reach"] {
+        cmd = cmd.mut_subcommand(name, |c| show(c).allow_negative_numbers(true));
+    }
+    cmd
+}
+
+/// Keys of the options a command line sets, so that an error on one of them is not placed
+/// in the scenario file.
+pub type SetKeys = Vec<&'static str>;
+
+fn set<T>(slot: &mut T, value: Option<T>, key: &'static str, keys: &mut SetKeys) {
+    if let Some(v) = value {
+        *slot = v;
+        keys.push(key);
     }
 }
 
-/// Parsed `--speeds` value (a newtype so clap takes it as one value, not a list).
-#[derive(Debug, Clone)]
-pub struct SpeedBands(pub Vec<SpeedBand>);
-
-fn minutes(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v <= 1440.0 => Ok(v),
-        _ => Err(format!("expected a number of minutes in (0, 1440], got {s:?}")),
+impl PlanArgs {
+    /// Writes the options given into `spec` (lists are added to).
+    pub fn apply(&self, spec: &mut PlanSpec, keys: &mut SetKeys) {
+        set(&mut spec.outputs.out, self.out.clone().map(Some), "outputs.out", keys);
+        set(&mut spec.name, self.name.clone().map(Some), "name", keys);
+        set(&mut spec.description, self.description.clone().map(Some), "description", keys);
+        set(&mut spec.posts, self.posts, "posts", keys);
+        set(&mut spec.budget_eur, self.budget_eur, "budget_eur", keys);
+        set(&mut spec.max_posts_per_site, self.max_posts_per_site, "max_posts_per_site", keys);
+        set(&mut spec.objective, self.objective, "objective", keys);
+        set(&mut spec.solver, self.solver, "solver", keys);
+        set(&mut spec.time_limit_s, self.time_limit_s, "time_limit_s", keys);
+        set(&mut spec.limits.floors_from, self.floors_from.clone().map(Some), "limits.floors_from", keys);
+        set(&mut spec.limits.fixed_from, self.fixed.clone().map(Some), "limits.fixed_from", keys);
+        set(&mut spec.continuity.previous, self.previous.clone().map(Some), "continuity.previous", keys);
+        set(&mut spec.continuity.max_moves, self.max_moves.map(Some), "continuity.max_moves", keys);
+        for (key, list, given) in [
+            ("limits.floors", &mut spec.limits.floors, &self.floors),
+            ("limits.caps", &mut spec.limits.caps, &self.caps),
+        ] {
+            if !given.is_empty() {
+                list.extend(given.iter().cloned());
+                keys.push(key);
+            }
+        }
+        if !self.kinds.is_empty() {
+            spec.candidates.kinds.extend(self.kinds.iter().copied());
+            keys.push("candidates.kinds");
+        }
+        self.model.apply(spec, keys);
+        self.scope.apply(spec, keys);
     }
 }
 
-fn detour(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && (1.0..=5.0).contains(&v) => Ok(v),
-        _ => Err(format!("expected a detour factor between 1 and 5, got {s:?}")),
+impl ModelOptions {
+    /// Writes the options given into `spec`.
+    pub fn apply(&self, spec: &mut PlanSpec, keys: &mut SetKeys) {
+        set(&mut spec.cost_per_post_eur, self.cost_per_post_eur, "cost_per_post_eur", keys);
+        set(&mut spec.capacity_per_post, self.capacity_per_post, "capacity_per_post", keys);
+        set(&mut spec.value.decay, self.decay, "value.decay", keys);
+        set(&mut spec.value.decay_at_bound, self.decay_at_bound, "value.decay_at_bound", keys);
+        set(&mut spec.value.half_life_min, self.half_life_min, "value.half_life_min", keys);
+        if self.no_diminishing_returns {
+            spec.value.diminishing_returns = false;
+            keys.push("value.diminishing_returns");
+        }
     }
 }
 
-fn speed_bands(s: &str) -> Result<SpeedBands, String> {
-    maillage::spatial::parse_speed_bands(s).map(SpeedBands)
+impl ScopeOptions {
+    /// Writes the options given into `spec`.
+    pub fn apply(&self, spec: &mut PlanSpec, keys: &mut SetKeys) {
+        self.travel.apply(spec, keys);
+        self.need.apply(spec, keys);
+        for (key, list, given) in [
+            ("area.within_departements", &mut spec.area.within_departements, &self.area.within_departements),
+            ("area.regions", &mut spec.area.regions, &self.area.regions),
+            ("outputs.departements", &mut spec.outputs.departements, &self.map.departements),
+        ] {
+            if !given.is_empty() {
+                list.extend(given.iter().cloned());
+                keys.push(key);
+            }
+        }
+    }
 }
+
+impl TravelOptions {
+    /// Writes the options given into `spec`.
+    pub fn apply(&self, spec: &mut PlanSpec, keys: &mut SetKeys) {
+        set(&mut spec.travel.bound_min, self.bound, "travel.bound_min", keys);
+        set(&mut spec.travel.od, self.od.clone().map(Some), "travel.od", keys);
+        set(&mut spec.travel.detour, self.detour, "travel.detour", keys);
+        set(&mut spec.travel.speeds, self.speeds.clone(), "travel.speeds", keys);
+    }
+}
+
+impl NeedOptions {
+    /// Writes the options given into `spec`.
+    pub fn apply(&self, spec: &mut PlanSpec, keys: &mut SetKeys) {
+        set(&mut spec.need.rate_pct, self.rate, "need.rate_pct", keys);
+        set(&mut spec.need.rate_drom_pct, self.rate_drom, "need.rate_drom_pct", keys);
+        set(&mut spec.need.file, self.need_file.clone().map(Some), "need.file", keys);
+    }
+}
+
+#[cfg(test)]
+#[path = "cli_tests.rs"]
+mod tests;

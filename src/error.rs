@@ -95,6 +95,16 @@ pub enum LoadError {
         /// What is wrong and what was expected.
         message: String,
     },
+    /// A scenario file holds a value the plan specification refuses (see [`crate::spec`]).
+    #[error("{path}:{line}: {error}")]
+    Spec {
+        /// File concerned.
+        path: PathBuf,
+        /// Line of the key (0 if unknown).
+        line: u64,
+        /// The option, the value and what was expected.
+        error: crate::spec::SpecError,
+    },
     /// A JSON file is not what was expected.
     #[error("{path}:{line}: {message}")]
     Json {
@@ -128,5 +138,14 @@ pub enum WriteError {
         path: PathBuf,
         /// Underlying error.
         source: std::io::Error,
+    },
+    /// The output path exists and is not something a run may replace (a symlink, a device,
+    /// a folder holding other files…). Choose another path.
+    #[error("{path}: refused as an output: {message}")]
+    Refused {
+        /// Output path.
+        path: PathBuf,
+        /// What it is and what was expected.
+        message: String,
     },
 }

@@ -32,8 +32,8 @@ mod model;
 mod need;
 pub mod optimise;
 pub mod report;
-pub mod scenario;
 pub mod spatial;
+pub mod spec;
 
 pub use candidates::{CandidatesReport, MERGE_RADIUS_M, build_candidates};
 pub use error::{LoadError, WriteError};

@@ -1,22 +1,25 @@
 //! The `maillage` binary: parse the command line, run, map errors to an exit code.
 
+mod app;
 mod cli;
-mod run;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 fn main() -> ExitCode {
-    let args = match expand_scenario(std::env::args_os().collect()) {
-        Ok(a) => a,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            return ExitCode::FAILURE;
-        }
+    // Ctrl-C or SIGTERM: the staging files go, a swap under way finishes, and the run stops.
+    let _ = ctrlc::set_handler(|| {
+        let removed = maillage::report::remove_staging();
+        eprintln!("error: interrupted; {removed} staging path(s) removed, previous outputs kept");
+        std::process::exit(130);
+    });
+    let matches = cli::command().get_matches();
+    let cli = match cli::Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
     };
-    let cli = cli::Cli::parse_from(args);
-    match run::run(cli) {
+    match app::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             // A closed pipe (`maillage need … | head`) is not a failure.
@@ -30,25 +33,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// `plan --scenario FILE …`: the scenario's options are placed right after `plan`, so that
-/// flags given on the command line (after them) override them.
-fn expand_scenario(args: Vec<std::ffi::OsString>) -> anyhow::Result<Vec<std::ffi::OsString>> {
-    let Some(plan_at) = args.iter().position(|a| a == "plan") else { return Ok(args) };
-    let mut path = None;
-    for (i, a) in args.iter().enumerate().skip(plan_at + 1) {
-        let text = a.to_string_lossy();
-        if text == "--scenario" {
-            path = args.get(i + 1).map(std::path::PathBuf::from);
-        } else if let Some(p) = text.strip_prefix("--scenario=") {
-            path = Some(std::path::PathBuf::from(p));
-        }
-    }
-    let Some(path) = path else { return Ok(args) };
-    let scenario = maillage::scenario::load_scenario(&path)?;
-    let mut out: Vec<std::ffi::OsString> = args[..=plan_at].to_vec();
-    out.extend(scenario.plan_args(&path).into_iter().map(Into::into));
-    out.extend(args[plan_at + 1..].iter().cloned());
-    Ok(out)
 }

@@ -180,7 +180,7 @@ fn infeasible_plan_names_the_constraint_and_writes_nothing() {
         .arg(&dir)
         .assert()
         .failure()
-        .stderr(predicate::str::contains("--floor \"59=8\": département \"59\" is not in the data"));
+        .stderr(predicate::str::contains("`limits.floors.59` (--floor) = \"59\": a département of the data"));
 }
 
 #[test]

@@ -87,7 +87,7 @@ pub fn check(p: &Problem, plan: &Plan) -> f64 {
     for (&d, &c) in &p.dep_caps {
         assert!(p.sites.iter().zip(&plan.posts).filter(|(s, _)| s.dep == d).map(|(_, &x)| x).sum::<u32>() <= c);
     }
-    if let Some(bound) = plan.lp_bound {
+    if let Some(bound) = plan.bound {
         assert!(bound >= plan.objective - 1e-6);
     }
     plan.objective
@@ -242,7 +242,7 @@ fn lp_plan_is_never_worse_than_greedy_on_random_instances() {
         let greedy = solve(&p, Method::Greedy).unwrap();
         let (a, b) = (check(&p, &lp), check(&p, &greedy));
         assert!(a >= b - 1e-6, "case {case}: LP plan {a} < greedy {b}");
-        assert!(lp.lp_bound.unwrap() >= a - 1e-6);
+        assert!(lp.bound.unwrap() >= a - 1e-6);
     }
 }
 
@@ -314,8 +314,8 @@ fn a_plan_whose_flow_lp_runs_out_of_time_keeps_the_greedy_and_a_valid_bound() {
         assert!(plan.source.starts_with("greedy ("), "case {case}: {}", plan.source);
         assert_eq!(plan.posts, greedy.posts, "case {case}");
         assert!((check(&p, &plan) - greedy.objective).abs() <= 1e-9 * greedy.objective.max(1.0), "case {case}");
-        assert_eq!(plan.bound_source, Some("lagrangian"), "case {case}");
-        let bound = plan.lp_bound.unwrap();
+        assert_eq!(plan.bound_source, Some(maillage::optimise::BoundSource::Lagrangian), "case {case}");
+        let bound = plan.bound.unwrap();
         assert!(bound >= optimum - 1e-6 * optimum.max(1.0), "case {case}: bound {bound} below the optimum {optimum}");
         worst = worst.max(bound / exact);
     }
@@ -330,8 +330,8 @@ fn mip_finds_the_integer_optimum_and_proves_it() {
     p.returns = maillage::optimise::default_returns();
     let plan = solve(&p, Method::Mip).unwrap();
     assert!((plan.objective - 250.0).abs() < 1e-6);
-    assert!((plan.lp_bound.unwrap() - 250.0).abs() < 1e-3, "bound {:?}", plan.lp_bound);
-    assert_eq!(plan.bound_source, Some("mip"));
+    assert!((plan.bound.unwrap() - 250.0).abs() < 1e-3, "bound {:?}", plan.bound);
+    assert_eq!(plan.bound_source, Some(maillage::optimise::BoundSource::Mip));
     // Random instances: the same optimum as enumeration, a valid bound, never worse than lp.
     // Where the lp plan misses the optimum, the MIP over the kernel (the relaxation's sites and
     // the plan's) mostly finds it before the whole MIP starts.
@@ -345,7 +345,7 @@ fn mip_finds_the_integer_optimum_and_proves_it() {
         let value = check(&p, &mip);
         assert!((value - optimum).abs() <= 1e-3 * optimum.max(1.0), "case {case}: MIP {value}, optimum {optimum}");
         assert!(value >= lp.objective - 1e-6, "case {case}: MIP {value} < lp {}", lp.objective);
-        assert!(mip.lp_bound.unwrap() >= optimum - 1e-6 * optimum.max(1.0), "case {case}: bound below the optimum");
+        assert!(mip.bound.unwrap() >= optimum - 1e-6 * optimum.max(1.0), "case {case}: bound below the optimum");
         if lp.objective < optimum - 1e-3 * optimum.max(1.0) {
             missed += 1;
             found_in_kernel += usize::from(mip.source == "mip-kernel");
@@ -399,7 +399,7 @@ fn coverage_mode_solves_a_hand_made_mclp() {
     assert!((plan.objective - 190.0).abs() < 1e-9);
     assert_eq!(plan.posts, vec![0, 1, 0, 0]);
     // The LP bound is at least the integer optimum; greedy is never better.
-    assert!(plan.lp_bound.unwrap() >= 190.0 - 1e-9);
+    assert!(plan.bound.unwrap() >= 190.0 - 1e-9);
     p.posts = 2;
     assert!(solve(&p, Method::Greedy).unwrap().objective <= 320.0 + 1e-9);
     // Only eligible sites open: without b and d, p = 2 gives {a, c} = 320 still; without a, c, d only b.

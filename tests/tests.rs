@@ -5,6 +5,8 @@ mod cli;
 mod maps;
 mod national;
 mod optimise;
+mod output_set;
 mod scenarios;
 mod spatial;
+mod spec;
 mod util;

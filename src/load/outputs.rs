@@ -41,6 +41,9 @@ pub struct PlanOutputs {
     pub deps: BTreeMap<String, DepRow>,
     /// `plan.csv` by site id.
     pub sites: BTreeMap<String, PlanSite>,
+    /// SHA-256 of the inputs that make the instance (data files, need file, OD matrix), by
+    /// role, from `reproduce.data` (`None` in a summary written before it existed).
+    pub data_inputs: Option<BTreeMap<String, String>>,
 }
 
 /// Reads `summary.json`, `departements.csv` and `plan.csv` from `dir`.
@@ -55,6 +58,10 @@ pub fn load_plan_outputs(dir: &Path) -> Result<PlanOutputs, LoadError> {
         line: e.line() as u64,
         message: format!("{e}: expected the summary.json of a maillage plan"),
     })?;
+    let data_inputs = value
+        .pointer("/reproduce/data")
+        .and_then(|d| d.as_object())
+        .map(|d| d.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect());
     let summary = value
         .as_object()
         .ok_or_else(|| LoadError::Json { path: path.clone(), line: 1, message: "expected a JSON object".into() })?
@@ -93,5 +100,5 @@ pub fn load_plan_outputs(dir: &Path) -> Result<PlanOutputs, LoadError> {
         }
         Ok(())
     })?;
-    Ok(PlanOutputs { summary, deps, sites })
+    Ok(PlanOutputs { summary, deps, sites, data_inputs })
 }

@@ -14,8 +14,13 @@ impl CandidateIdx {
     }
 }
 
-/// The kind of host structure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The kind of host structure. Its names (`france_services`…) are the same in `plan.csv`,
+/// on the command line (`--kind`) and in scenario files (`candidates.kinds`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 pub enum SiteKind {
     /// A France Services site (fixed, antenna, multi-site or bus home base).
     FranceServices,

@@ -34,16 +34,31 @@ pub enum SolveError {
     Unsupported(String),
 }
 
-/// Which method produced the plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the plan is solved (`--solver`, scenario key `solver`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
 pub enum Method {
-    /// LP relaxation rounded to integers (or greedy if better).
+    /// Greedy posts, optimal flows (HiGHS), local search, LP or Lagrangian bound; never worse
+    /// than greedy.
+    #[default]
     Lp,
-    /// Greedy only.
+    /// The greedy plan alone, no bound.
     Greedy,
-    /// [`Method::Lp`], then `HiGHS`'s branch and cut from that plan within the time limit: over
-    /// a kernel of sites, then over all (a département or two); above
-    /// [`mip::MIP_MAX_PAIRS`] pairs, over each département's kernel in turn.
+    /// lp, then HiGHS's branch and cut within the time limit: over the sites the relaxation
+    /// and the plan use, then over every site (a bound that sees whole posts); above 400,000
+    /// pairs, one département at a time.
+    Mip,
+}
+
+/// Which relaxation gave a plan's upper bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BoundSource {
+    /// The LP relaxation, solved exactly.
+    Lp,
+    /// The Lagrangian bound with whole posts per site.
+    Lagrangian,
+    /// `HiGHS`'s branch-and-cut dual bound.
     Mip,
 }
 
@@ -58,9 +73,9 @@ pub struct Plan {
     pub objective: f64,
     /// Upper bound on every integer plan (`None` with the greedy solver alone): the lowest
     /// of the LP relaxation, the Lagrangian bound and, with `--solver mip`, the MIP's.
-    pub lp_bound: Option<f64>,
-    /// Which bound `lp_bound` is: `lp`, `lagrangian` or `mip`.
-    pub bound_source: Option<&'static str>,
+    pub bound: Option<f64>,
+    /// Which one `bound` is.
+    pub bound_source: Option<BoundSource>,
     /// Where the plan comes from: `greedy+lp-flows` (greedy posts, optimal flows),
     /// `lp-rounding`, `greedy` (`--solver greedy`), `mclp`, `mclp-greedy`.
     pub source: &'static str,
@@ -80,7 +95,7 @@ impl Plan {
     /// Relative gap to the LP bound: (bound − objective) / bound.
     #[must_use]
     pub fn gap(&self) -> Option<f64> {
-        self.lp_bound.map(|b| if b > 0.0 { ((b - self.objective) / b).max(0.0) } else { 0.0 })
+        self.bound.map(|b| if b > 0.0 { ((b - self.objective) / b).max(0.0) } else { 0.0 })
     }
 }
 
@@ -179,7 +194,7 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         lagrange_iterations: 0,
         posts: greedy.posts.clone(),
         flows: greedy.flows.clone(),
-        lp_bound: None,
+        bound: None,
         bound_source: None,
         source: note,
         previous_objective: None,
@@ -229,7 +244,7 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     } else {
         (f64::INFINITY, 0, 0, vec![false; p.sites.len()])
     };
-    let (mut bound_source, mut lagrange_iterations) = ("lp", 0);
+    let (mut bound_source, mut lagrange_iterations) = (BoundSource::Lp, 0);
     // Any size: a Lagrangian bound on every integer plan (whole posts), from the incumbent's
     // duals (or the one above). Its work is a count of steps, never cut by the deadline: the
     // bound printed and written must not depend on the machine.
@@ -237,7 +252,7 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         let f = &best.flows;
         if let Some(lag) = early.or_else(|| lagrangian(p, &sm, f.objective, &f.need_dual, &f.link_dual)) {
             if lag.bound < bound {
-                (bound, bound_source) = (lag.bound, "lagrangian");
+                (bound, bound_source) = (lag.bound, BoundSource::Lagrangian);
             }
             lagrange_iterations = lag.iterations;
             support.iter_mut().zip(lag.support).for_each(|(s, l)| *s |= l);
@@ -256,7 +271,7 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         posts_moved: limit.map(|l| l.moved(&best.posts)),
         posts: best.posts,
         flows: best.flows.flows,
-        lp_bound: bound.is_finite().then_some(bound.max(best.flows.objective)),
+        bound: bound.is_finite().then_some(bound.max(best.flows.objective)),
         bound_source: bound.is_finite().then_some(bound_source),
         source: best.source,
     })
@@ -321,8 +336,8 @@ fn greedy_lagrangian(
 /// [`greedy_lagrangian`].
 fn with_bound(mut plan: Plan, lag: Option<lagrange::LagrangeBound>, clock: std::time::Instant) -> Plan {
     if let Some(lag) = lag {
-        plan.lp_bound = Some(lag.bound.max(plan.objective));
-        plan.bound_source = Some("lagrangian");
+        plan.bound = Some(lag.bound.max(plan.objective));
+        plan.bound_source = Some(BoundSource::Lagrangian);
         plan.lagrange_iterations = lag.iterations;
     }
     log::stage("Lagrangian bound (from the greedy's flows)", clock);
@@ -365,7 +380,7 @@ fn improve_with_mip(
     sm: &lagrange::SiteMajor,
     best: &mut Incumbent,
     relaxation_support: &[bool],
-    (bound, bound_source): (&mut f64, &mut &'static str),
+    (bound, bound_source): (&mut f64, &mut BoundSource),
     deadline: std::time::Instant,
     clock: std::time::Instant,
 ) -> Result<(), SolveError> {
@@ -397,7 +412,7 @@ fn improve_with_mip(
     let status = if mip.proven { " (optimal)" } else { " (time limit)" };
     log::stage(&format!("MIP: plan {:.1}, bound {:.1}{status}", mip.objective, mip.dual_bound), clock);
     if mip.dual_bound < *bound {
-        (*bound, *bound_source) = (mip.dual_bound, "mip");
+        (*bound, *bound_source) = (mip.dual_bound, BoundSource::Mip);
     }
     let source = if mip.proven { "mip" } else { "mip (time limit)" };
     keep_if_better(p, best, mip.posts, mip.objective, source)
@@ -502,7 +517,7 @@ pub fn evaluate_posts(p: &Problem, posts: &[u32]) -> Result<Plan, SolveError> {
         objective: flows.objective,
         posts: posts.to_vec(),
         flows: flows.flows,
-        lp_bound: None,
+        bound: None,
         bound_source: None,
         source: "evaluate",
         lp_columns: flows.columns,
@@ -558,8 +573,8 @@ fn solve_coverage_plan(p: &Problem, method: Method) -> Result<Plan, SolveError> 
         posts_moved: None,
         posts: open,
         flows: flows.flows,
-        bound_source: lp_bound.map(|_| "lp"),
-        lp_bound,
+        bound_source: lp_bound.map(|_| BoundSource::Lp),
+        bound: lp_bound,
         source,
     })
 }

@@ -59,13 +59,27 @@ pub fn default_returns() -> Vec<Segment> {
     [1.0, 0.75, 0.5, 0.25].into_iter().map(|value| Segment { share: 0.25, value }).collect()
 }
 
-/// What the optimiser maximises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the optimiser maximises (`--objective`, scenario key `objective`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
 pub enum Objective {
-    /// Decay-weighted people served, with diminishing returns per unit (capacitated flows).
+    /// Decay-weighted people served by capacitated posts, with diminishing returns per unit.
+    #[default]
     Attendance,
-    /// Classic maximal covering: need within the bound of at least one open site, p sites.
+    /// Need within the bound of at least one of `posts` open town halls (maximal covering,
+    /// as PySAL spopt's MCLP).
     Coverage,
+}
+
+impl Objective {
+    /// Its name in scenario files, on the command line and in `summary.json`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Objective::Attendance => "attendance",
+            Objective::Coverage => "coverage",
+        }
+    }
 }
 
 /// A candidate host as the optimiser sees it.
@@ -235,8 +249,9 @@ pub fn build_problem(data: &Dataset, need: &NeedScores, reach: &Reach, params: &
         .enumerate()
         .map(|(i, c)| SiteSpec {
             cost_eur: params.site_costs.get(&(i as u32)).copied().unwrap_or(params.cost_per_post_eur),
+            // No site can hold more than every post: this bounds the per-post tables.
             max_posts: if params.host_kinds.is_empty() || params.host_kinds.contains(&c.kind) {
-                params.max_posts_per_site
+                params.max_posts_per_site.min(params.posts)
             } else {
                 0
             }

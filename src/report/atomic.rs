@@ -13,6 +13,7 @@ use crate::WriteError;
 /// # Errors
 /// The I/O error, naming `path`.
 pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), WriteError> {
+    super::check_output_path(path, super::OutputKind::File)?;
     stage(path, fill)?.commit()
 }
 
@@ -41,20 +42,35 @@ pub fn stage(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<(
     };
     let name = path.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     let tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(&dir).map_err(io)?;
-    let mut w = BufWriter::new(tmp);
-    fill(&mut w).map_err(io)?;
-    if std::env::var_os(FAIL_WRITE_ENV).is_some_and(|v| v == name.as_str()) {
-        return Err(io(std::io::Error::other(format!("write failure injected by {FAIL_WRITE_ENV}"))));
+    let tmp_path = tmp.path().to_owned();
+    super::output_set::register(&tmp_path);
+    let staged = fill_staged(tmp, fill, &name).map_err(io);
+    if staged.is_err() {
+        super::output_set::unregister(&tmp_path);
     }
-    let tmp = w.into_inner().map_err(|e| io(e.into_error()))?;
+    Ok(Staged { tmp: staged?, path: path.to_owned(), dir })
+}
+
+/// Fills, syncs and opens up the temporary file.
+fn fill_staged(
+    tmp: tempfile::NamedTempFile,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    name: &str,
+) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut w = BufWriter::new(tmp);
+    fill(&mut w)?;
+    if std::env::var_os(FAIL_WRITE_ENV).is_some_and(|v| v == name) {
+        return Err(std::io::Error::other(format!("write failure injected by {FAIL_WRITE_ENV}")));
+    }
+    let tmp = w.into_inner().map_err(std::io::IntoInnerError::into_error)?;
     // Temporary files are created 0600; a result file should read like any other output.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(fs::Permissions::from_mode(0o644)).map_err(io)?;
+        tmp.as_file().set_permissions(fs::Permissions::from_mode(0o644))?;
     }
-    tmp.as_file().sync_all().map_err(io)?;
-    Ok(Staged { tmp, path: path.to_owned(), dir })
+    tmp.as_file().sync_all()?;
+    Ok(tmp)
 }
 
 impl Staged {
@@ -64,6 +80,7 @@ impl Staged {
     /// The I/O error, naming the destination.
     pub fn commit(self) -> Result<(), WriteError> {
         let Staged { tmp, path, dir } = self;
+        super::output_set::unregister(tmp.path());
         tmp.persist(&path).map_err(|e| WriteError::Io { path: path.clone(), source: e.error })?;
         // Make the rename itself durable where the platform allows it.
         if let Ok(d) = fs::File::open(&dir) {

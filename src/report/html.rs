@@ -8,7 +8,8 @@ use std::io::Write;
 
 use geo::MultiPolygon;
 
-use super::plan_files::{SiteRow, Summary, UnitRow};
+use super::plan_files::{SiteRow, UnitRow};
+use super::summary::Summary;
 use crate::LonLat;
 use crate::optimise::DepMeasure;
 use crate::spatial::lambert93;
@@ -83,7 +84,7 @@ pub fn write_report(w: &mut dyn Write, r: &ReportInput<'_>) -> std::io::Result<(
     // Headline figures.
     let pct = |x: f64| format!("{:.1} %", 100.0 * x);
     let gap = s.gap.map_or_else(|| "non calculé".to_owned(), |g| format!("{:.2} %", 100.0 * g));
-    let bound = s.lp_bound.map_or_else(|| "non calculée".to_owned(), |b| format!("{b:.0}"));
+    let bound = s.bound.map_or_else(|| "non calculée".to_owned(), |b| format!("{b:.0}"));
     html.push_str("<section class=\"figures\">\n");
     for (label, value) in [
         ("Conseillers", format!("{}", s.posts)),

@@ -5,7 +5,9 @@ mod compare;
 mod html;
 mod maps;
 mod need_table;
+mod output_set;
 mod plan_files;
+mod summary;
 
 pub use atomic::{FAIL_WRITE_ENV, Staged, stage, write_all_atomic, write_atomic};
 pub use compare::{
@@ -14,7 +16,9 @@ pub use compare::{
 pub use html::{DATA_SOURCES, ReportInput, write_report};
 pub use maps::{write_communes_geojson, write_sites_geojson};
 pub use need_table::{NEED_COLUMNS, REACH_COLUMNS, Totals, need_totals, write_need_table, write_reach_table};
+pub use output_set::{HOLD_ENV, OutputKind, OutputSet, check_output_path, remove_staging};
 pub use plan_files::{
-    DEP_COLUMNS, PLAN_COLUMNS, Reproduce, SiteRow, Summary, UNIT_COLUMNS, UnitRow, ZoneTotals, site_rows, unit_rows,
-    write_deps_table, write_plan_table, write_summary, write_units_table,
+    DEP_COLUMNS, PLAN_COLUMNS, SiteRow, UNIT_COLUMNS, UnitRow, site_rows, unit_rows, write_deps_table,
+    write_plan_table, write_units_table,
 };
+pub use summary::{Reproduce, Summary, ZoneTotals, summarise, write_console_summary, write_summary};

@@ -3,8 +3,6 @@
 
 use std::io::Write;
 
-use serde::Serialize;
-
 use crate::Dataset;
 use crate::optimise::{Measures, Plan, Problem};
 use crate::spatial::Reach;
@@ -195,89 +193,4 @@ pub fn write_deps_table(w: &mut dyn Write, m: &Measures) -> std::io::Result<()> 
         ])?;
     }
     out.flush()
-}
-
-/// Headline figures, as written to `summary.json`.
-#[derive(Debug, Clone, Serialize)]
-pub struct Summary {
-    /// Objective optimised (`attendance` or `coverage`).
-    pub objective_kind: String,
-    /// Method that produced the plan.
-    pub method: String,
-    /// Posts placed.
-    pub posts: u32,
-    /// Cost, euros.
-    pub cost_eur: f64,
-    /// Total need.
-    pub need: f64,
-    /// People served.
-    pub served: f64,
-    /// People served, decay-weighted.
-    pub weighted_served: f64,
-    /// Objective value of the integer plan.
-    pub objective: f64,
-    /// Upper bound on every plan of this scenario: the LP relaxation (solved exactly), the
-    /// Lagrangian bound with whole posts, or `HiGHS`'s MIP bound (`--solver mip`), the lowest.
-    pub lp_bound: Option<f64>,
-    /// Which one `lp_bound` is: `lp`, `lagrangian` or `mip`.
-    pub bound_source: Option<String>,
-    /// Relative gap to the bound.
-    pub gap: Option<f64>,
-    /// Share of need within the bound of a site with posts.
-    pub coverage_share: f64,
-    /// Départements with at least one post.
-    pub departements_served: usize,
-    /// Lowest served share among départements.
-    pub min_dep_served_share: f64,
-    /// Gini of served share across départements.
-    pub gini_dep_served_share: f64,
-    /// Totals by zone: posts, need, served.
-    pub zones: std::collections::BTreeMap<String, ZoneTotals>,
-    /// Flow columns in the final LP.
-    pub lp_columns: usize,
-    /// Column-generation rounds.
-    pub lp_rounds: usize,
-    /// Subgradient iterations of the Lagrangian bound.
-    pub lagrange_iterations: usize,
-    /// Continuity: posts of the previous plan that left their site (null without --previous).
-    pub posts_moved: Option<u32>,
-    /// Continuity: objective of the previous plan's posts.
-    pub previous_objective: Option<f64>,
-    /// Continuity: objective gained by the moves (objective − previous objective).
-    pub moves_gain: Option<f64>,
-    /// What reproduces this plan: the command line and the SHA-256 of every input file.
-    pub reproduce: Reproduce,
-    /// Wall-clock seconds of the run.
-    pub seconds: f64,
-}
-
-/// The command and the input files' hashes behind a plan.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Reproduce {
-    /// Arguments of the run (for a batch scenario: the `plan` arguments it stands for).
-    pub command: Vec<String>,
-    /// SHA-256 (hex) of each input file, by path.
-    pub inputs: std::collections::BTreeMap<String, String>,
-    /// The scenario file's text, when the plan came from one.
-    pub scenario: Option<String>,
-}
-
-/// Totals of one zone.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct ZoneTotals {
-    /// Posts placed.
-    pub posts: u32,
-    /// Need.
-    pub need: f64,
-    /// Served.
-    pub served: f64,
-}
-
-/// Writes the summary as pretty JSON.
-///
-/// # Errors
-/// Any write error.
-pub fn write_summary(w: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, s)?;
-    w.write_all(b"\n")
 }

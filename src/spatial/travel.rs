@@ -26,6 +26,13 @@ pub trait TravelTime: Sync {
     /// Crow-fly radius in metres around the origin that holds every place reachable within
     /// `bound_minutes`: the spatial index searches this far, then calls [`Self::minutes`].
     fn search_radius_m(&self, bound_minutes: f64) -> f64;
+
+    /// Whether a unit always reaches the candidates inside it, whatever [`Self::minutes`]
+    /// says (the crow-flies model: one's own town hall). A matrix that gives a time for a
+    /// unit to itself is taken at its word.
+    fn own_unit_always_reachable(&self) -> bool {
+        true
+    }
 }
 
 /// A speed that applies up to a density.
@@ -172,6 +179,10 @@ impl TravelTime for TravelMatrix {
         // bound, which only widens the search (the exact minutes filter afterwards).
         let last = bound_minutes.max(0.0).floor() as usize;
         self.reach_by_minute.iter().take(last + 1).copied().fold(0.0, f64::max) + 1.0
+    }
+
+    fn own_unit_always_reachable(&self) -> bool {
+        false
     }
 }
 

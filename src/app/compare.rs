@@ -1,0 +1,70 @@
+//! `maillage compare`: two plans side by side, refused across different inputs unless asked.
+
+use anyhow::{Context, Result};
+use maillage::load;
+use maillage::report::{OutputSet, compare_plans, write_dep_diffs, write_site_diffs};
+
+use super::list_written;
+use crate::cli::CompareArgs;
+
+pub fn compare(args: &CompareArgs) -> Result<()> {
+    let a = load::load_plan_outputs(&args.a).with_context(|| format!("reading plan A in {}", args.a.display()))?;
+    let b = load::load_plan_outputs(&args.b).with_context(|| format!("reading plan B in {}", args.b.display()))?;
+    let differ = input_differences(&a, &b);
+    if !differ.is_empty() {
+        let list = differ.join("; ");
+        anyhow::ensure!(
+            args.allow_different_inputs,
+            "A ({}) and B ({}) were made on different inputs ({list}): their figures are not comparable; \
+             pass --allow-different-inputs to compare them anyway",
+            args.a.display(),
+            args.b.display()
+        );
+        eprintln!("warning: the plans were made on different inputs: {list}");
+    }
+    let c = compare_plans(&a, &b);
+    let mut set = OutputSet::new(&args.out)?;
+    set.write("compare.json", |w| {
+        serde_json::to_writer_pretty(&mut *w, &c)?;
+        w.write_all(b"\n")
+    })?;
+    set.write("compare_departements.csv", |w| write_dep_diffs(w, &c))?;
+    set.write("compare_sites.csv", |w| write_site_diffs(w, &c))?;
+    let paths = set.commit()?;
+    println!("Comparaison  A = {}  B = {}", args.a.display(), args.b.display());
+    println!("  {:<24} {:>14} {:>14} {:>14}", "mesure", "A", "B", "B − A");
+    let show = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format!("{x:.4}"));
+    for h in &c.headline {
+        println!("  {:<24} {:>14} {:>14} {:>14}", h.key, show(h.a), show(h.b), show(h.delta));
+    }
+    let moved: i64 = c.sites.iter().map(|s| (s.posts_b.cast_signed() - s.posts_a.cast_signed()).abs()).sum();
+    let deps_changed = c.departements.iter().filter(|d| d.posts_a != d.posts_b).count();
+    println!(
+        "  {} sites differ ({moved} posts in absolute difference), {deps_changed} départements change posts",
+        c.sites.len()
+    );
+    list_written(&paths);
+    Ok(())
+}
+
+/// The inputs (data files, need file, OD matrix) whose SHA-256 differ between the plans, or
+/// that only one has; a plan whose summary has no hashes by role counts as different.
+fn input_differences(a: &load::PlanOutputs, b: &load::PlanOutputs) -> Vec<String> {
+    let (Some(da), Some(db)) = (&a.data_inputs, &b.data_inputs) else {
+        return vec!["a summary.json without reproduce.data (made by an older maillage)".to_owned()];
+    };
+    let mut roles: Vec<&String> = da.keys().chain(db.keys()).collect();
+    roles.sort();
+    roles.dedup();
+    roles
+        .into_iter()
+        .filter_map(|role| match (da.get(role), db.get(role)) {
+            (Some(x), Some(y)) if x == y => None,
+            (Some(x), Some(y)) => {
+                Some(format!("{role} differs ({}… in A, {}… in B)", &x[..x.len().min(12)], &y[..y.len().min(12)]))
+            }
+            (Some(_), None) => Some(format!("{role} only in A")),
+            (None, _) => Some(format!("{role} only in B")),
+        })
+        .collect()
+}

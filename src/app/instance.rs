@@ -1,0 +1,89 @@
+//! Everything a plan or an evaluation reads, loaded and checked before any solving: the
+//! area's data, the need, the travel model and its reach (refused up front if it would not
+//! fit in memory), and the polygons and names the maps need.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use geo::MultiPolygon;
+use maillage::spatial::{Reach, SiteIndex, TravelTime, build_reach};
+use maillage::spec::{PlanSpec, estimate_memory};
+use maillage::{DataFiles, Dataset, NeedScores, load, score_need};
+
+use super::spec::Origin;
+
+/// A plan's instance: the data of the area solved, its need and its reach.
+pub struct Instance {
+    /// The data of the area solved.
+    pub data: Dataset,
+    /// Need of each unit.
+    pub need: NeedScores,
+    /// Unit → candidate pairs within the bound.
+    pub reach: Reach,
+    /// Polygons of the units, for the maps.
+    pub shapes: Vec<Option<MultiPolygon<f64>>>,
+    /// Département names, for the report.
+    pub dep_names: BTreeMap<String, String>,
+    /// Input files that make the instance, by role (`communes.csv`…, `need.file`, `travel.od`).
+    pub inputs: Vec<(String, PathBuf)>,
+}
+
+/// The data files hashed in `summary.json`, when present.
+const DATA_FILES: [&str; 8] = [
+    "communes.csv",
+    "ifn_communes.csv",
+    "ifn_iris.csv.gz",
+    "plm_arrondissements.csv",
+    "plm_arrondissements.geojson",
+    "inclusion_sites.csv",
+    "communes.geojson.gz",
+    "departements.geojson",
+];
+
+/// Loads and checks the instance of `spec` on `full` (the whole data folder).
+pub fn build_instance(
+    files: &DataFiles,
+    full: &Dataset,
+    spec: &PlanSpec,
+    origin: &Origin,
+    progress: &indicatif::ProgressBar,
+) -> Result<Instance> {
+    spec.check_data(full).map_err(|e| origin.place(e))?;
+    let data = if spec.area.is_everywhere() {
+        full.clone()
+    } else {
+        let area = &spec.area;
+        let kept = full.restrict(|u| area.within_departements.contains(&u.dep) || area.regions.contains(&u.reg));
+        eprintln!("restricted to {} units and {} candidates", kept.units.len(), kept.candidates.len());
+        kept
+    };
+    progress.set_message("polygones des communes");
+    let shapes = load::load_unit_shapes(files, &data).context("reading the commune polygons")?;
+    let dep_names = load::load_departement_names(files).context("reading the département names")?;
+    let file = spec.need.file.as_deref().map(|p| load::load_need_file(p, &data).context("reading the need file"));
+    let need = score_need(&data.units, &spec.need_model(), file.transpose()?.as_ref());
+    progress.set_message("accessibilité (R-tree)");
+    let reach = reach_only(&data, spec, origin)?;
+    let mut inputs: Vec<(String, PathBuf)> =
+        DATA_FILES.iter().map(|n| ((*n).to_owned(), files.file(n))).filter(|(_, p)| p.is_file()).collect();
+    inputs.extend(spec.need.file.iter().map(|p| ("need.file".to_owned(), p.clone())));
+    inputs.extend(spec.travel.od.iter().map(|p| ("travel.od".to_owned(), p.clone())));
+    Ok(Instance { data, need, reach, shapes, dep_names, inputs })
+}
+
+/// The travel model of the spec, and the reach within its bound (refused first if it would
+/// not fit in memory).
+pub fn reach_only(data: &Dataset, spec: &PlanSpec, origin: &Origin) -> Result<Reach> {
+    let travel: Box<dyn TravelTime> = match &spec.travel.od {
+        Some(path) => {
+            let m = load::load_od_matrix(path, data).context("reading the travel-time matrix")?;
+            eprintln!("travel times: {} origin-destination pairs from {}", m.len(), path.display());
+            Box::new(m)
+        }
+        None => Box::new(spec.crow_flies().map_err(|e| origin.place(e))?),
+    };
+    let index = SiteIndex::build(data.candidates.iter().map(|c| c.point));
+    spec.check_memory(&estimate_memory(spec, data, &index, travel.as_ref())).map_err(|e| origin.place(e))?;
+    Ok(build_reach(&data.units, &data.candidates, &index, travel.as_ref(), spec.travel.bound_min))
+}

@@ -1,0 +1,106 @@
+//! The binary's commands, one module each: they turn the command line into a
+//! [`PlanSpec`](maillage::spec::PlanSpec), load and check every input, call the library and
+//! write the outputs.
+
+mod batch;
+mod compare;
+mod evaluate;
+mod instance;
+mod need;
+mod outputs;
+mod plan;
+mod scenario;
+mod spec;
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use maillage::{DataFiles, Dataset, load};
+
+use crate::cli::{Cli, Command, ScenarioCommand};
+
+/// Runs the command.
+pub fn run(cli: Cli) -> Result<()> {
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("setting up worker threads")?;
+    }
+    let files = cli.data.map_or_else(DataFiles::embedded, |dir| DataFiles { dir });
+    match cli.command {
+        Command::Need(args) => need::need(&files, &args),
+        Command::Reach(args) => need::reach(&files, &args),
+        Command::Plan(args) => plan::plan(&files, &args),
+        Command::Evaluate(args) => evaluate::evaluate(&files, &args),
+        Command::Compare(args) => compare::compare(&args),
+        Command::Scenario(ScenarioCommand::Check { files: scenarios }) => scenario::check(&files, &scenarios),
+        Command::Batch(args) => batch::batch(&files, &args),
+    }
+}
+
+/// Loads and checks the data folder, and says what it holds.
+fn load_dataset(files: &DataFiles) -> Result<Dataset> {
+    let data = Dataset::load(files).with_context(|| format!("loading the data directory {}", files.dir.display()))?;
+    let r = &data.units_report;
+    eprintln!(
+        "{} demand units ({} cities split into arrondissements; {} COM communes left out: no polygons, no fragility data)",
+        data.units.len(),
+        r.cities_split,
+        r.com_left_out
+    );
+    let r = &data.candidates_report;
+    eprintln!(
+        "{} candidates: {} existing sites ({} records merged within 50 m, {} without coordinates, {} outside the units) and {} town halls",
+        data.candidates.len(),
+        r.sites_kept,
+        r.sites_merged,
+        r.sites_without_point,
+        r.sites_outside_units,
+        r.mairies
+    );
+    Ok(data)
+}
+
+fn spinner(message: &'static str) -> indicatif::ProgressBar {
+    let progress = indicatif::ProgressBar::new_spinner();
+    progress.enable_steady_tick(std::time::Duration::from_millis(200));
+    progress.set_message(message);
+    progress
+}
+
+fn list_written(paths: &[PathBuf]) {
+    for p in paths {
+        println!("wrote {}", p.display());
+    }
+}
+
+/// The path of an allocation source (the embedded file for `cnfs-2021`).
+fn allocation_path(source: &maillage::spec::AllocationSource) -> PathBuf {
+    match source {
+        maillage::spec::AllocationSource::Cnfs2021 => DataFiles::embedded().file("cnfs_structures.csv"),
+        maillage::spec::AllocationSource::File(p) => p.clone(),
+    }
+}
+
+/// Reads an allocation and says what it holds.
+fn read_allocation(data: &Dataset, source: &maillage::spec::AllocationSource) -> Result<load::Allocation> {
+    let path = allocation_path(source);
+    let allocation = load::load_allocation(&path, data).context("reading the allocation")?;
+    let mut notes = Vec::new();
+    if allocation.posts_outside > 0 {
+        notes.push(format!("; {} posts in COM communes left out", allocation.posts_outside));
+    }
+    if allocation.posts_at_city_point > 0 {
+        notes.push(format!(
+            "; {} posts of Paris, Lyon, Marseille placed in the arrondissement nearest the city's point (no address in the file)",
+            allocation.posts_at_city_point
+        ));
+    }
+    eprintln!(
+        "allocation {}: {} rows, {} posts, {:.1} M€{}",
+        path.display(),
+        allocation.rows,
+        allocation.total_posts,
+        allocation.total_cost_eur / 1e6,
+        notes.concat()
+    );
+    Ok(allocation)
+}

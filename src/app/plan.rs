@@ -1,0 +1,147 @@
+//! `maillage plan`: the spec, every input checked, the solve, the outputs as one set.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use maillage::optimise::{self, Problem};
+use maillage::spec::{PlanSpec, to_args};
+use maillage::{DataFiles, Dataset};
+
+use super::instance::{Instance, build_instance};
+use super::outputs::{Outputs, Written, reproduce};
+use super::spec::{Origin, plan_spec};
+use super::{allocation_path, list_written, load_dataset, read_allocation, spinner};
+use crate::cli::PlanArgs;
+
+/// Where a plan goes when neither the flags nor the scenario say.
+const DEFAULT_OUT: &str = "maillage-out";
+
+pub fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
+    let start = Instant::now();
+    let (spec, origin) = plan_spec(args)?;
+    let out = output_folder(&spec);
+    maillage::report::check_output_path(&out, maillage::report::OutputKind::Folder)?;
+    let progress = spinner("chargement des données");
+    let data = load_dataset(files)?;
+    let written =
+        plan_on(files, &data, &spec, &origin, &out, &progress, start).with_context(|| match &origin.file {
+            Some(path) => format!("scenario {}", path.display()),
+            None => "plan".to_owned(),
+        })?;
+    progress.finish_and_clear();
+    let mut stdout = std::io::stdout().lock();
+    maillage::report::write_console_summary(&mut stdout, &written.summary, spec.travel.bound_min)?;
+    list_written(&written.paths);
+    Ok(())
+}
+
+/// The output folder of a spec.
+pub fn output_folder(spec: &PlanSpec) -> PathBuf {
+    spec.outputs.out.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_OUT))
+}
+
+/// The problem of a spec on its instance: floors (with `floors_from`, the larger of the two
+/// for each département, and said), fixed and previous posts; infeasible limits refused.
+pub fn plan_problem(inst: &Instance, spec: &PlanSpec) -> Result<Problem> {
+    let data = &inst.data;
+    let mut params = spec.model_params();
+    if let Some(source) = &spec.limits.floors_from {
+        for (dep, n) in dep_posts(data, &read_allocation(data, source)?.posts) {
+            let floor = params.dep_floors.entry(dep.clone()).or_insert(0);
+            if *floor > 0 && *floor != n {
+                eprintln!("floor {dep}: limits.floors {} and floors_from {n}: keeping {}", *floor, n.max(*floor));
+            }
+            *floor = n.max(*floor);
+        }
+    }
+    if let Some(source) = &spec.limits.fixed_from {
+        params.fixed_posts = read_allocation(data, source)?.posts;
+    }
+    if let Some(path) = &spec.continuity.previous {
+        let source = maillage::spec::AllocationSource::File(path.clone());
+        params.previous = Some(read_allocation(data, &source)?.posts);
+    }
+    let problem = optimise::build_problem(data, &inst.need, &inst.reach, &params);
+    optimise::check_feasible(&problem)?;
+    Ok(problem)
+}
+
+/// Posts of an allocation by département code.
+fn dep_posts(data: &Dataset, posts: &BTreeMap<u32, u32>) -> BTreeMap<String, u32> {
+    let mut by_dep = BTreeMap::new();
+    for (&j, &x) in posts {
+        *by_dep.entry(data.units[data.candidates[j as usize].unit.get()].dep.clone()).or_insert(0) += x;
+    }
+    by_dep
+}
+
+/// Plans `spec` on data already loaded (`batch` loads it once for every scenario) into `out`.
+pub fn plan_on(
+    files: &DataFiles,
+    full: &Dataset,
+    spec: &PlanSpec,
+    origin: &Origin,
+    out: &Path,
+    progress: &indicatif::ProgressBar,
+    start: Instant,
+) -> Result<Written> {
+    let inst = build_instance(files, full, spec, origin, progress)?;
+    let problem = plan_problem(&inst, spec)?;
+    progress.set_message(format!("optimisation ({} paires)", problem.pairs.len()));
+    let plan = optimise::solve(&problem, spec.solver)?;
+    let mut command = vec!["maillage".to_owned()];
+    if files.dir != DataFiles::embedded().dir {
+        command.extend(["--data".to_owned(), files.dir.display().to_string()]);
+    }
+    command.push("plan".to_owned());
+    for (flag, value) in to_args(spec) {
+        command.push(flag.to_owned());
+        command.extend(value);
+    }
+    let others: Vec<PathBuf> = [&spec.limits.floors_from, &spec.limits.fixed_from]
+        .into_iter()
+        .flatten()
+        .map(allocation_path)
+        .chain(spec.continuity.previous.iter().cloned())
+        .chain(origin.file.iter().cloned())
+        .collect();
+    let mut reproduce = reproduce(&inst, command, &others)?;
+    reproduce.scenario = origin.file.as_ref().and_then(|p| std::fs::read_to_string(p).ok());
+    let parameters = parameters(spec, &problem);
+    let title = spec.name.as_deref().unwrap_or("Plan des conseillers numériques");
+    let outputs = Outputs {
+        instance: &inst,
+        problem: &problem,
+        plan: &plan,
+        only_deps: &spec.outputs.departements,
+        reproduce,
+        title,
+        parameters: &parameters,
+    };
+    outputs.write(out, start, progress)
+}
+
+/// The parameters the report shows.
+fn parameters(spec: &PlanSpec, problem: &Problem) -> Vec<(String, String)> {
+    let limits = |m: &BTreeMap<u32, u32>| {
+        if m.is_empty() {
+            return "aucun".to_owned();
+        }
+        m.iter().map(|(&d, n)| format!("{}={n}", problem.deps[d as usize])).collect::<Vec<_>>().join(", ")
+    };
+    vec![
+        ("Conseillers".to_owned(), spec.posts.to_string()),
+        ("Budget".to_owned(), format!("{:.1} M€", spec.budget_eur / 1e6)),
+        ("Coût d'un poste".to_owned(), format!("{:.0} €", spec.cost_per_post_eur)),
+        ("Personnes par poste".to_owned(), format!("{:.0}", spec.capacity_per_post)),
+        ("Postes par site au plus".to_owned(), spec.max_posts_per_site.to_string()),
+        ("Temps de trajet maximal".to_owned(), format!("{} min", spec.travel.bound_min)),
+        ("Décroissance avec la distance".to_owned(), format!("{:?}", spec.decay())),
+        ("Rendements décroissants".to_owned(), if spec.value.diminishing_returns { "oui" } else { "non" }.to_owned()),
+        ("Objectif".to_owned(), spec.objective.as_str().to_owned()),
+        ("Planchers".to_owned(), limits(&problem.dep_floors)),
+        ("Plafonds".to_owned(), limits(&problem.dep_caps)),
+    ]
+}
