@@ -18,7 +18,7 @@ use maillage::spec::{AllocationSource, DecayKind, Method, Objective, PlanSpec};
 #[command(name = "maillage", version, args_override_self = true)]
 pub struct Cli {
     /// Data directory holding communes.csv, `ifn_communes.csv`, `inclusion_sites.csv`… (default:
-    /// the embedded national data, data/ next to the crate).
+    /// the national data compiled into the binary, as data/ was when it was built).
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
 

@@ -4,6 +4,7 @@ use std::fs;
 use std::path::Path;
 
 use predicates::prelude::*;
+use sha2::Digest;
 
 use crate::util::{cli_command, sample_dir};
 
@@ -199,5 +200,37 @@ fn plan_outputs_do_not_depend_on_the_thread_count() {
         let a = fs::read(out.path().join("1").join(file)).unwrap();
         let b = fs::read(out.path().join("2").join(file)).unwrap();
         assert_eq!(a, b, "{file} differs between 1 and 2 threads");
+    }
+}
+
+#[test]
+fn the_binary_alone_in_an_empty_folder_plans_on_the_data_it_carries() {
+    let work = tempfile::tempdir().unwrap();
+    let lone = work.path().join("maillage");
+    fs::copy(assert_cmd::cargo::cargo_bin("maillage"), &lone).unwrap();
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(&lone)
+            .current_dir(work.path())
+            .env_remove("CARGO_MANIFEST_DIR")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    run(&["need", "--out", "n.csv"]);
+    let need = fs::read_to_string(work.path().join("n.csv")).unwrap();
+    assert_eq!(need.lines().count(), 34_917 + 1, "every national demand unit");
+    run(&["plan", "--solver", "greedy", "--out", "p"]);
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(work.path().join("p/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["posts"], 4000);
+    assert_eq!(summary["departements_served"], 101);
+    // The data it carries is byte for byte the data/ folder it was built from.
+    let data = summary["reproduce"]["data"].as_object().unwrap();
+    for (name, sha) in data {
+        let on_disk = fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(name)).unwrap();
+
+        assert_eq!(sha.as_str().unwrap(), format!("{:x}", sha2::Sha256::digest(&on_disk)), "{name}");
     }
 }

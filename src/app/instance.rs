@@ -66,7 +66,7 @@ pub fn build_instance(
     progress.set_message("accessibilité (R-tree)");
     let reach = reach_only(&data, spec, origin)?;
     let mut inputs: Vec<(String, PathBuf)> =
-        DATA_FILES.iter().map(|n| ((*n).to_owned(), files.file(n))).filter(|(_, p)| p.is_file()).collect();
+        DATA_FILES.iter().map(|n| ((*n).to_owned(), files.file(n))).filter(|(_, p)| load::input_exists(p)).collect();
     inputs.extend(spec.need.file.iter().map(|p| ("need.file".to_owned(), p.clone())));
     inputs.extend(spec.travel.od.iter().map(|p| ("travel.od".to_owned(), p.clone())));
     Ok(Instance { data, need, reach, shapes, dep_names, inputs })

@@ -118,7 +118,7 @@ fn write_changes(
 pub fn reproduce(instance: &Instance, command: Vec<String>, others: &[PathBuf]) -> Result<Reproduce> {
     use sha2::Digest;
     let hash = |p: &Path| -> Result<String> {
-        let bytes = std::fs::read(p).with_context(|| format!("reading {} to hash it", p.display()))?;
+        let bytes = maillage::load::read_input(p).with_context(|| format!("reading {} to hash it", p.display()))?;
         Ok(format!("{:x}", sha2::Sha256::digest(&bytes)))
     };
     let mut r = Reproduce { command, ..Reproduce::default() };

@@ -1,6 +1,7 @@
 //! Input boundary: reads and validates the data directory into a [`Dataset`].
 
 mod allocation;
+mod embedded;
 mod need_file;
 mod od_matrix;
 mod outputs;
@@ -10,9 +11,10 @@ mod table;
 mod units;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use allocation::{Allocation, AllocationFormat, load_allocation};
+pub use embedded::{EMBEDDED_DIR, input_exists, open_input, read_input};
 pub use need_file::{MAX_UNIT_NEED, load_need_file};
 pub use od_matrix::{MAX_MINUTES, load_od_matrix};
 pub use outputs::{DepRow, PlanOutputs, PlanSite, load_plan_outputs};
@@ -33,10 +35,10 @@ pub struct DataFiles {
 }
 
 impl DataFiles {
-    /// The data directory shipped with the crate (`data/` next to `Cargo.toml`).
+    /// The national data compiled into the binary (the files of `data/` when it was built).
     #[must_use]
     pub fn embedded() -> Self {
-        Self { dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("data") }
+        Self { dir: embedded::embedded_dir() }
     }
 
     /// Path of a file of the directory.

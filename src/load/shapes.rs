@@ -12,7 +12,7 @@ use crate::model::CommuneCode;
 /// Reads the features of a GeoJSON `FeatureCollection` (gunzipped if the name ends in `.gz`).
 pub(crate) fn read_features(path: &Path) -> Result<Vec<geojson::Feature>, LoadError> {
     let io = |source| LoadError::Io { path: path.to_owned(), source };
-    let file = std::fs::File::open(path).map_err(io)?;
+    let file = super::open_input(path).map_err(io)?;
     let mut text = String::new();
     if path.extension().is_some_and(|e| e == "gz") {
         flate2::read::GzDecoder::new(file).read_to_string(&mut text).map_err(io)?;
@@ -103,7 +103,7 @@ pub fn load_unit_shapes(files: &DataFiles, data: &Dataset) -> Result<Vec<Option<
 pub fn load_departement_names(files: &DataFiles) -> Result<std::collections::BTreeMap<String, String>, LoadError> {
     let path = files.file("departements.geojson");
     let mut names = std::collections::BTreeMap::new();
-    if !path.exists() {
+    if !super::input_exists(&path) {
         return Ok(names);
     }
     for (index, f) in read_features(&path)?.into_iter().enumerate() {

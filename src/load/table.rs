@@ -1,7 +1,6 @@
 //! Streaming CSV reader that validates the header and turns bad fields into [`LoadError`]s.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -28,7 +27,7 @@ pub(crate) struct Row<'t> {
 impl Table {
     /// Opens `path` (gzip if it ends in `.gz`) and checks that every `required` column is present.
     pub(crate) fn open(path: &Path, required: &[&str]) -> Result<Self, LoadError> {
-        let file = File::open(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?;
+        let file = super::open_input(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?;
         let raw: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
             Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
         } else {

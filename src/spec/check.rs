@@ -157,7 +157,7 @@ impl PlanSpec {
             ("limits.fixed_from", allocation(&self.limits.fixed_from)),
         ] {
             if let Some(f) = file
-                && !f.is_file()
+                && !crate::load::input_exists(&f)
             {
                 let expected =
                     if key.starts_with("limits") { "an existing file or cnfs-2021" } else { "an existing file" };
