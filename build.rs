@@ -26,7 +26,7 @@ fn main() {
         let source = Path::new("data").join(name);
         println!("cargo:rerun-if-changed={}", source.display());
         let bytes = fs::read(&source).unwrap_or_else(|e| panic!("reading {}: {e}", source.display()));
-        if name.ends_with(".gz") {
+        if Path::new(name).extension().is_some_and(|e| e == "gz") {
             fs::write(out.join(name), bytes).expect("copying a gzipped data file");
         } else {
             let file = fs::File::create(out.join(format!("{name}.gz"))).expect("creating an embedded file");

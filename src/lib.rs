@@ -5,14 +5,16 @@
 //! within a travel bound.
 //!
 //! ```text
-//! data/*.csv ─► load::Dataset ─► need::score_need ─► NeedScores
-//!                    │
-//!                    └─► spatial::SiteIndex ─► spatial::build_reach(TravelTime) ─► Reach
-//!                                                   ─► optimiser ─► report::{csv, geojson, summary}
+//! flags, scenario TOML ─► spec::PlanSpec ─► validate() ─► check_data(&Dataset), check_memory
+//! data/ (or the copy compiled in) ─► load::Dataset ─► need::score_need ─► NeedScores
+//!        │
+//!        └─► spatial::SiteIndex ─► spatial::build_reach(TravelTime) ─► Reach
+//!              ─► optimise::build_problem(PlanParams) ─► optimise::solve ─► Plan
+//!                    ─► report::{tables, summary, maps, html} ─► OutputSet (staged, swapped in)
 //! ```
 //!
 //! The middle of the pipeline is pure: it takes slices and returns values. Files are read in
-//! [`load`] and written in [`report`], always atomically.
+//! [`load`] and written in [`report`], as one set swapped in whole.
 //!
 //! ```no_run
 //! use maillage::{DataFiles, Dataset, NeedModel, score_need};

@@ -201,3 +201,38 @@ fn a_100_mb_line_ends_in_an_error_not_in_memory() {
     assert!(stderr.contains("one_long_line.csv") && stderr.contains("line 2 is longer than 1048576 bytes"), "{stderr}");
     assert!(!out.exists());
 }
+
+#[test]
+fn a_quote_left_open_over_many_short_lines_ends_in_a_short_error() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("open_quote.csv");
+    let mut f = std::io::BufWriter::new(fs::File::create(&path).unwrap());
+    f.write_all(b"insee,need\n69029,\"12\n").unwrap();
+    for _ in 0..400_000 {
+        f.write_all(b"69266,5\n").unwrap();
+    }
+    drop(f);
+    let out = dir.path().join("out");
+    let output = cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["need", "--need"])
+        .arg(&path)
+        .arg("--out")
+        .arg(out.join("need.csv"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    let error = stderr.lines().find(|l| l.starts_with("error:")).unwrap_or_default();
+    assert!(
+        error.contains("open_quote.csv") && error.contains("(a quote left open?) is longer than 1048576 bytes"),
+        "{stderr}"
+    );
+    assert!(
+        error.starts_with("error: reading the need file") && error.len() < 300,
+        "the record is not echoed: {error}"
+    );
+    assert!(!out.exists());
+}

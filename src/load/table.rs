@@ -39,7 +39,8 @@ impl Table {
     /// Reads CSV from any source; `path` is only used in messages.
     pub(crate) fn from_reader(path: &Path, raw: Box<dyn Read>, required: &[&str]) -> Result<Self, LoadError> {
         let path = path.to_owned();
-        let limited: Box<dyn Read> = Box::new(LineLimit { inner: raw, run: 0, breaks: 0 });
+        let limited: Box<dyn Read> =
+            Box::new(LineLimit { inner: raw, run: 0, breaks: 0, quoted: false, record_line: 1 });
         let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(limited);
         let expected = required.join(",");
         let headers = match reader.headers() {
@@ -189,29 +190,41 @@ impl Row<'_> {
 /// breaks cannot make the CSV reader buffer it whole.
 struct LineLimit {
     inner: Box<dyn Read>,
+    /// Bytes of the record under way (its lines, when a quoted field spans several).
     run: usize,
     /// Line breaks seen so far.
     breaks: u64,
+    /// Inside a quoted field: a line break there does not end the record.
+    quoted: bool,
+    /// Line where the record under way starts (1-based).
+    record_line: u64,
 }
 
 impl Read for LineLimit {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         for &b in &buf[..n] {
-            if b == b'\n' {
+            match b {
+                b'"' => self.quoted = !self.quoted,
+                b'\n' => self.breaks += 1,
+                _ => {}
+            }
+            if b == b'\n' && !self.quoted {
                 self.run = 0;
-                self.breaks += 1;
-            } else {
-                self.run += 1;
-                if self.run > MAX_LINE_BYTES {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!(
-                            "line {} is longer than {MAX_LINE_BYTES} bytes: expected one record per line",
-                            self.breaks + 1
-                        ),
-                    ));
-                }
+                self.record_line = self.breaks + 1;
+                continue;
+            }
+            self.run += 1;
+            if self.run > MAX_LINE_BYTES {
+                let what = if self.quoted && self.breaks + 1 > self.record_line {
+                    format!("lines {}–{} hold one record (a quote left open?)", self.record_line, self.breaks + 1)
+                } else {
+                    format!("line {}", self.record_line)
+                };
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{what} is longer than {MAX_LINE_BYTES} bytes: expected one record per line"),
+                ));
             }
         }
         Ok(n)

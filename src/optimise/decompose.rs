@@ -1,4 +1,4 @@
-//! `--solver mip` beyond the reach of one MIP (more than [`super::mip::MIP_MAX_PAIRS`] pairs: a
+//! `--solver mip` beyond the reach of one MIP (more than [`super::Settings::mip_max_pairs`] pairs: a
 //! region, the nation): the same kernel search as [`super::mip::solve_within`], one département
 //! at a time, every other département's posts fixed.
 //!

@@ -21,144 +21,14 @@
 //! `π, λ ≥ 0` the value bounds every integer plan from above, and, posts being whole, it is
 //! never above the Lagrangian value of the LP relaxation with the same multipliers; the
 //! method only decides how tight it gets. No LP solver is involved, so it scales with the
-//! number of pairs (about 65 ms per step nationally on 2 cores).
+//! number of pairs.
 
 use rayon::prelude::*;
 
 use super::Problem;
-
-/// The pairs seen from the sites: `units[offsets[j]..offsets[j + 1]]` reach site j.
-pub(crate) struct SiteMajor {
-    offsets: Vec<usize>,
-    units: Vec<u32>,
-    weights: Vec<f64>,
-}
-
-impl SiteMajor {
-    pub(crate) fn new(p: &Problem) -> Self {
-        let mut offsets = vec![0usize; p.sites.len() + 1];
-        for pair in &p.pairs {
-            offsets[pair.site as usize + 1] += 1;
-        }
-        for j in 0..p.sites.len() {
-            offsets[j + 1] += offsets[j];
-        }
-        let mut next = offsets.clone();
-        let mut units = vec![0u32; p.pairs.len()];
-        let mut weights = vec![0.0; p.pairs.len()];
-        for i in 0..p.unit_count() {
-            for pair in p.pairs_of(i) {
-                let slot = &mut next[pair.site as usize];
-                units[*slot] = i as u32;
-                weights[*slot] = pair.weight;
-                *slot += 1;
-            }
-        }
-        Self { offsets, units, weights }
-    }
-
-    /// The units that reach `site`, with their pair's weight.
-    pub(crate) fn of(&self, site: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
-        let range = self.offsets[site]..self.offsets[site + 1];
-        self.units[range.clone()].iter().map(|&i| i as usize).zip(self.weights[range].iter().copied())
-    }
-}
-
-/// Each site's units by decreasing reduced profit `λ_i w_ij − π_i` (ties by unit), kept from
-/// one subgradient step to the next: the multipliers move a little at each step, so the
-/// previous order is nearly right and an insertion sort restores it in about one pass (a full
-/// sort where it moved a lot). The order is a total one, so the result does not depend on the
-/// order it starts from.
-struct SortedSites {
-    offsets: Vec<usize>,
-    keys: Vec<f64>,
-    units: Vec<u32>,
-    weights: Vec<f64>,
-}
-
-impl SortedSites {
-    fn new(sm: &SiteMajor) -> Self {
-        Self {
-            offsets: sm.offsets.clone(),
-            keys: vec![0.0; sm.units.len()],
-            units: sm.units.clone(),
-            weights: sm.weights.clone(),
-        }
-    }
-
-    /// Re-sorts every site for the multipliers `π, λ`.
-    fn resort(&mut self, pi: &[f64], lambda: &[f64]) {
-        let mut slices = Vec::with_capacity(self.offsets.len() - 1);
-        let (mut keys, mut units, mut weights) = (&mut self.keys[..], &mut self.units[..], &mut self.weights[..]);
-        for w in self.offsets.windows(2) {
-            let len = w[1] - w[0];
-            let (k, k_rest) = std::mem::take(&mut keys).split_at_mut(len);
-            let (u, u_rest) = std::mem::take(&mut units).split_at_mut(len);
-            let (g, g_rest) = std::mem::take(&mut weights).split_at_mut(len);
-            slices.push((k, u, g));
-            (keys, units, weights) = (k_rest, u_rest, g_rest);
-        }
-        slices.into_par_iter().for_each(|(k, u, g)| {
-            for ((key, &i), &w) in k.iter_mut().zip(u.iter()).zip(g.iter()) {
-                // Units that the valuation skips (no positive profit) all count as 0: they
-                // stay in unit order and cost the sort nothing from one step to the next.
-                let r = lambda[i as usize] * w - pi[i as usize];
-                *key = if r > 0.0 { r } else { 0.0 };
-            }
-            sort_site(k, u, g);
-        });
-    }
-
-    /// The units of site `j` with a positive reduced profit and some need, best first:
-    /// (reduced profit, unit, weight).
-    fn best<'a>(&'a self, p: &'a Problem, j: usize) -> impl Iterator<Item = (f64, usize, f64)> + 'a {
-        let range = self.offsets[j]..self.offsets[j + 1];
-        self.keys[range.clone()]
-            .iter()
-            .zip(&self.units[range.clone()])
-            .zip(&self.weights[range])
-            .map(|((&r, &i), &w)| (r, i as usize, w))
-            .take_while(|&(r, _, _)| r > 0.0)
-            .filter(|&(_, i, _)| p.need[i] > 0.0)
-    }
-}
-
-/// The order of a site's items (reduced profit `a` of unit `ua` against `b` of `ub`): higher
-/// profit first, then lower unit. A total order, so the sorted sites and [`best_items`] give
-/// the same sequence whatever order they start from.
-fn item_order(a: f64, ua: usize, b: f64, ub: usize) -> std::cmp::Ordering {
-    b.total_cmp(&a).then(ua.cmp(&ub))
-}
-
-/// Sorts one site's items by [`item_order`]: insertion sort (about one pass on a nearly sorted
-/// site), or a full sort once it has shifted more than a few times the site's length.
-fn sort_site(keys: &mut [f64], units: &mut [u32], weights: &mut [f64]) {
-    let n = keys.len();
-    let mut shifts = 0;
-    for a in 1..n {
-        let (k, u, w) = (keys[a], units[a], weights[a]);
-        let mut b = a;
-        while b > 0 && item_order(k, u as usize, keys[b - 1], units[b - 1] as usize).is_lt() {
-            keys[b] = keys[b - 1];
-            units[b] = units[b - 1];
-            weights[b] = weights[b - 1];
-            b -= 1;
-        }
-        keys[b] = k;
-        units[b] = u;
-        weights[b] = w;
-        shifts += a - b;
-        if shifts > 8 * n {
-            let mut items: Vec<(f64, u32, f64)> =
-                keys.iter().zip(units.iter()).zip(weights.iter()).map(|((&k, &u), &w)| (k, u, w)).collect();
-            items.sort_unstable_by(|x, y| item_order(x.0, x.1 as usize, y.0, y.1 as usize));
-            for (slot, (k, u, w)) in items.into_iter().enumerate() {
-                (keys[slot], units[slot], weights[slot]) = (k, u, w);
-            }
-            return;
-        }
-    }
-}
+use super::settings::SETTINGS;
+pub(crate) use super::site_major::SiteMajor;
+use super::site_major::{SortedSites, item_order};
 
 /// Result of the bound computation.
 #[derive(Debug, Clone)]
@@ -167,20 +37,11 @@ pub(crate) struct LagrangeBound {
     pub bound: f64,
     /// Subgradient iterations run.
     pub iterations: usize,
-    /// Sites that took posts in one of the last [`SUPPORT_STEPS`] iterates: where the
+    /// Sites that took posts in one of the last [`SETTINGS.lagrange_support_steps`] iterates: where the
     /// relaxation wants posts once its multipliers have settled. `--solver mip` searches
     /// these (with the incumbent's sites) first.
     pub support: Vec<bool>,
 }
-
-/// Iterates whose posts make [`LagrangeBound::support`].
-const SUPPORT_STEPS: usize = 100;
-
-/// Iterations without a better bound before the step factor halves (10, 15, 20 and 30 end
-/// within 0.02% of each other nationally with the scaled steps; 10 gets there first).
-const PATIENCE: usize = 10;
-/// Share of the previous direction kept in the next (deflected subgradient).
-const DEFLECTION: f64 = 0.5;
 
 /// Where the multipliers start.
 #[derive(Clone, Copy)]
@@ -236,10 +97,8 @@ pub(crate) fn bound(
     let mut last_seen = vec![0; p.sites.len()];
     // Diagonal scaling: unit i's multipliers move by its violation divided by its need, so every
     // unit's prices move with its *share* of need left over or oversold. Unscaled, the largest
-    // units (cities, arrondissements) set the step and the prices of 30,000 small communes
-    // barely move: the national bound stood at 3,960,133 after 300 steps and still fell
-    // slowly after 2,000 (3,945,671); scaled, it reaches 3,931,227 in 300 steps (3,931,021
-    // after 1,000, where the step factor has run out).
+    // units (cities, arrondissements) set the step and the prices of the many small communes
+    // barely move, and the bound converges far more slowly (docs/optimiser.md, the figures).
     let scale: Vec<f64> = p.need.iter().map(|&need| 1.0 / need.max(1.0)).collect();
     while iterations < settings.max_iterations {
         iterations += 1;
@@ -255,7 +114,7 @@ pub(crate) fn bound(
             since_improved = 0;
         } else {
             since_improved += 1;
-            if since_improved >= PATIENCE {
+            if since_improved >= SETTINGS.lagrange_patience {
                 theta /= 2.0;
                 since_improved = 0;
             }
@@ -268,8 +127,8 @@ pub(crate) fn bound(
         }
         // Deflected direction (less zig-zag), scaled Polyak step towards the incumbent.
         for i in 0..n {
-            dir_pi[i] = e.grad_pi[i] + DEFLECTION * dir_pi[i];
-            dir_lambda[i] = e.grad_lambda[i] + DEFLECTION * dir_lambda[i];
+            dir_pi[i] = e.grad_pi[i] + SETTINGS.lagrange_deflection * dir_pi[i];
+            dir_lambda[i] = e.grad_lambda[i] + SETTINGS.lagrange_deflection * dir_lambda[i];
         }
         let norm: f64 = (0..n).map(|i| scale[i] * (dir_pi[i] * dir_pi[i] + dir_lambda[i] * dir_lambda[i])).sum();
         if norm <= 1e-18 {
@@ -281,7 +140,7 @@ pub(crate) fn bound(
             lambda[i] = (lambda[i] - step * scale[i] * dir_lambda[i]).max(0.0);
         }
     }
-    let support = last_seen.iter().map(|&t| t > 0 && t + SUPPORT_STEPS > iterations).collect();
+    let support = last_seen.iter().map(|&t| t > 0 && t + SETTINGS.lagrange_support_steps > iterations).collect();
     Some(LagrangeBound { bound: best, iterations, support })
 }
 
@@ -606,38 +465,4 @@ fn place_greedy(p: &Problem, increments: &[Vec<f64>], price: impl Fn(usize) -> f
         value += g;
     }
     (value, x)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The order `sort_site` must produce: higher key first, then lower unit.
-    fn reference(items: &[(f64, u32, f64)]) -> Vec<(f64, u32, f64)> {
-        let mut v = items.to_vec();
-        v.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-        v
-    }
-
-    fn sorted_by_sort_site(items: &[(f64, u32, f64)]) -> Vec<(f64, u32, f64)> {
-        let mut keys: Vec<f64> = items.iter().map(|t| t.0).collect();
-        let mut units: Vec<u32> = items.iter().map(|t| t.1).collect();
-        let mut weights: Vec<f64> = items.iter().map(|t| t.2).collect();
-        sort_site(&mut keys, &mut units, &mut weights);
-        (0..items.len()).map(|k| (keys[k], units[k], weights[k])).collect()
-    }
-
-    #[test]
-    fn sort_site_gives_the_total_order_from_any_start() {
-        // Nearly sorted (insertion sort), reversed (full-sort fallback), ties on keys (units
-        // decide), negative keys; weights travel with their units.
-        let n = 200u32;
-        let nearly: Vec<(f64, u32, f64)> =
-            (0..n).map(|u| (f64::from(n - u) + if u % 7 == 0 { 1.5 } else { 0.0 }, u, f64::from(u) / 10.0)).collect();
-        let reversed: Vec<(f64, u32, f64)> = (0..n).map(|u| (f64::from(u) - 50.0, u, f64::from(u))).collect();
-        let ties: Vec<(f64, u32, f64)> = (0..n).rev().map(|u| (f64::from(u % 3), u, f64::from(u))).collect();
-        for items in [nearly, reversed, ties, Vec::new(), vec![(1.0, 4, 0.5)]] {
-            assert_eq!(sorted_by_sort_site(&items), reference(&items));
-        }
-    }
 }

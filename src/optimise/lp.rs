@@ -2,6 +2,7 @@
 //! columns (column generation: start with each unit's best pairs, add the pairs whose
 //! reduced cost says they help, until none does). Also evaluates a fixed integer plan.
 
+use super::settings::SETTINGS;
 use good_lp::solvers::DualValues;
 use good_lp::solvers::highs::highs;
 use good_lp::{
@@ -9,18 +10,6 @@ use good_lp::{
 };
 
 use super::{Problem, SolveError};
-
-/// Pairs per unit in the first round of column generation.
-const INITIAL_PAIRS_PER_UNIT: usize = 12;
-/// Pairs added per unit and round, at most.
-const PAIRS_ADDED_PER_UNIT: usize = 12;
-/// A reduced cost above this adds a column.
-const PRICING_TOLERANCE: f64 = 1e-7;
-/// Column generation stops once the bound on what the missing columns could add is below
-/// this share of the objective.
-const BOUND_TOLERANCE: f64 = 1e-4;
-/// Rounds of column generation at most.
-const MAX_ROUNDS: usize = 30;
 
 /// Posts per site: either free in [fixed, max] (the relaxation) or fixed to a plan.
 #[derive(Debug, Clone, Copy)]
@@ -86,7 +75,7 @@ pub(crate) fn solve_flows(
                 let base = p.unit_offsets[i];
                 let mut idx: Vec<usize> = (base..p.unit_offsets[i + 1]).collect();
                 idx.sort_by(|&a, &b| p.pairs[b].weight.total_cmp(&p.pairs[a].weight).then(a.cmp(&b)));
-                idx.truncate(INITIAL_PAIRS_PER_UNIT);
+                idx.truncate(SETTINGS.lp_initial_pairs_per_unit);
                 idx.sort_unstable();
                 idx
             })
@@ -104,13 +93,13 @@ pub(crate) fn solve_flows(
             let mut candidates: Vec<(f64, usize)> = (p.unit_offsets[i]..p.unit_offsets[i + 1])
                 .filter(|&k| usable(k) && cols.binary_search(&k).is_err())
                 .map(|k| (p.pairs[k].weight * lambda - pi - solved.cap_dual[p.pairs[k].site as usize], k))
-                .filter(|(rc, _)| *rc > PRICING_TOLERANCE)
+                .filter(|(rc, _)| *rc > SETTINGS.lp_pricing_tolerance)
                 .collect();
             candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             // Flows out of unit i add up to at most its need: that bounds what they can add.
             missing += p.need[i] * candidates.first().map_or(0.0, |c| c.0);
-            if rounds < MAX_ROUNDS {
-                for &(_, k) in candidates.iter().take(PAIRS_ADDED_PER_UNIT) {
+            if rounds < SETTINGS.lp_max_rounds {
+                for &(_, k) in candidates.iter().take(SETTINGS.lp_pairs_added_per_unit) {
                     cols.push(k);
                     added += 1;
                 }
@@ -124,7 +113,7 @@ pub(crate) fn solve_flows(
             ),
             clock,
         );
-        if added == 0 || missing <= BOUND_TOLERANCE * solved.objective.abs() {
+        if added == 0 || missing <= SETTINGS.lp_bound_tolerance * solved.objective.abs() {
             return Ok(solved.into_solution(p, &active, rounds, missing));
         }
     }
@@ -208,13 +197,12 @@ pub(crate) fn build_model(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>], 
     }
     let mut model = vars.maximise(objective).using(highs).set_option("presolve", "on");
     // Interior point for the relaxation: its duals are central, so column generation prices
-    // the right pairs and stops in 4–5 rounds (simplex's degenerate vertex duals kept
-    // Aveyron's 285 communes going for 30 rounds and 100 s; 11 s with IPM). With posts fixed
-    // the flow LP is a transportation problem that dual simplex solves several times faster
-    // (7 s against 22 s nationally), unless every pair weighs the same (step decay): then any
-    // site with room serves a unit as well as another, the vertices are massively degenerate
-    // and simplex stalls (333 s nationally with dual simplex, 259 s with primal, 55 s with
-    // interior point).
+    // the right pairs and stops in a few rounds (simplex's degenerate vertex duals kept
+    // column generation going to its round limit). With posts fixed the flow LP is a
+    // transportation problem that dual simplex solves several times faster, unless every pair
+    // weighs the same (step decay): then any site with room serves a unit as well as another,
+    // the vertices are massively degenerate and simplex stalls where interior point does not
+    // (docs/optimiser.md has the times).
     if matches!(posts, Posts::Relaxed) || p.uniform_weights() {
         model = model.set_option("solver", "ipm");
     }

@@ -1,19 +1,14 @@
 //! The whole integer program handed to `HiGHS`'s branch and cut (`--solver mip`): every pair,
 //! integer posts, the strong rows. Started from the best plan found so far, it returns a plan
 //! at least as good and a bound on every integer plan, tighter than the LP's once its cuts
-//! have had time (they see whole posts: Aveyron 2.8% below the LP in 4 minutes, Nord 0.24% in
-//! 10). Meant for a département or two: nationally the model alone would not fit in memory.
+//! have had time (they see whole posts; measured in `docs/optimiser.md`). Meant for a
+//! département or two: nationally the model alone would not fit in memory.
 //! Its plan comes first from the same program over a kernel of sites ([`solve_within`]).
 
 use highs::HighsModelStatus;
 
 use super::lp::{self, Posts};
 use super::{Problem, SolveError};
-
-/// Pairs above which `--solver mip` no longer builds one MIP but searches one département at a
-/// time ([`super::decompose`]; Nord and Pas-de-Calais together fit; Hauts-de-France, 755,435,
-/// does not). Its cuts need minutes on one département already.
-pub(crate) const MIP_MAX_PAIRS: usize = 400_000;
 
 /// What the branch and cut returned.
 pub(crate) struct MipResult {
@@ -34,9 +29,8 @@ pub(crate) struct MipResult {
 /// problem; its dual bound holds only within the kernel.
 ///
 /// Why: the optimum mostly uses sites the relaxation wants, and a kernel of a few hundred
-/// sites is a MIP `HiGHS` can search where the whole one is not. On Nord (150 posts, 1,583
-/// candidates, a kernel of 241 sites) it finds plans 0.76–0.89% better than the lp plan in 42 s;
-/// the whole MIP had not improved that plan after 600 s.
+/// sites is a MIP `HiGHS` can search where the whole one is not (on Nord it finds better
+/// plans within a minute, where the whole MIP had not in ten: `docs/optimiser.md`).
 ///
 /// # Errors
 /// As [`solve`].

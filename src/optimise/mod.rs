@@ -1,5 +1,7 @@
-//! Optimiser: places the posts. LP relaxation (`HiGHS`) for the bound, rounding for an
-//! integer plan, a greedy baseline, and the best of them as the plan.
+//! Optimiser: places the posts. A greedy plan, its optimal flows (`HiGHS`), a local search on
+//! regions, the exact LP relaxation and its rounding on small instances, a Lagrangian bound at
+//! any size, and with `--solver mip` branch and cut over a kernel of sites (by département at
+//! scale). The plan is the best found; its bound the lowest valid one.
 
 mod coverage;
 mod decompose;
@@ -9,12 +11,17 @@ mod log;
 mod lp;
 mod measures;
 mod mip;
+mod plan;
 mod problem;
 mod round;
 mod search;
+mod settings;
+mod site_major;
 
 pub use measures::{DepMeasure, Measures, gini, measure};
+pub use plan::{BoundSource, Plan, PlanSource};
 pub use problem::{Decay, Objective, Pair, PlanParams, Problem, Segment, SiteSpec, build_problem, default_returns};
+pub use settings::{SETTINGS, Settings};
 
 /// The optimiser could not produce a plan.
 #[derive(Debug, thiserror::Error)]
@@ -48,55 +55,6 @@ pub enum Method {
     /// and the plan use, then over every site (a bound that sees whole posts); above 400,000
     /// pairs, one département at a time.
     Mip,
-}
-
-/// Which relaxation gave a plan's upper bound.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BoundSource {
-    /// The LP relaxation, solved exactly.
-    Lp,
-    /// The Lagrangian bound with whole posts per site.
-    Lagrangian,
-    /// `HiGHS`'s branch-and-cut dual bound.
-    Mip,
-}
-
-/// An integer plan and its flows.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    /// Posts per site.
-    pub posts: Vec<u32>,
-    /// Flow per problem pair, people.
-    pub flows: Vec<f64>,
-    /// Objective of the integer plan.
-    pub objective: f64,
-    /// Upper bound on every integer plan (`None` with the greedy solver alone): the lowest
-    /// of the LP relaxation, the Lagrangian bound and, with `--solver mip`, the MIP's.
-    pub bound: Option<f64>,
-    /// Which one `bound` is.
-    pub bound_source: Option<BoundSource>,
-    /// Where the plan comes from: `greedy+lp-flows` (greedy posts, optimal flows),
-    /// `lp-rounding`, `greedy` (`--solver greedy`), `mclp`, `mclp-greedy`.
-    pub source: &'static str,
-    /// Flow columns in the final relaxation LP.
-    pub lp_columns: usize,
-    /// Column-generation rounds of the relaxation.
-    pub lp_rounds: usize,
-    /// Subgradient iterations of the Lagrangian bound (0 if not used).
-    pub lagrange_iterations: usize,
-    /// Objective of the previous plan's posts (continuity), if one was given.
-    pub previous_objective: Option<f64>,
-    /// Posts of the previous plan that left their site (continuity), if one was given.
-    pub posts_moved: Option<u32>,
-}
-
-impl Plan {
-    /// Relative gap to the LP bound: (bound − objective) / bound.
-    #[must_use]
-    pub fn gap(&self) -> Option<f64> {
-        self.bound.map(|b| if b > 0.0 { ((b - self.objective) / b).max(0.0) } else { 0.0 })
-    }
 }
 
 /// Checks limits that no plan can meet, naming the constraint and by how much.
@@ -169,25 +127,13 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     }
     check_method(p, method)?;
     let clock = std::time::Instant::now();
-    // Continuity: the previous plan's posts are kept as a start (the extra posts, if any, are
-    // placed greedily around them); the local search may then move up to max_moves of them.
     let previous = match &p.previous {
         Some(prev) => Some(check_previous(p, prev)?),
         None => None,
     };
-    let greedy = match &previous {
-        Some(prev) => {
-            let mut kept = p.clone();
-            for (s, &x) in kept.sites.iter_mut().zip(prev.iter()) {
-                s.fixed_posts = s.fixed_posts.max(x);
-                s.max_posts = s.max_posts.max(x);
-            }
-            greedy::greedy_posts(&kept)?
-        }
-        None => greedy::greedy_posts(p)?,
-    };
+    let greedy = greedy_start(p, previous.as_deref())?;
     log::stage("greedy", clock);
-    let greedy_plan = |note: &'static str| Plan {
+    let greedy_plan = |note: PlanSource| Plan {
         objective: greedy.objective,
         lp_columns: 0,
         lp_rounds: 0,
@@ -203,7 +149,7 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
             .map(|prev| search::MoveLimit { previous: prev, max_moves: 0 }.moved(&greedy.posts)),
     };
     if method == Method::Greedy {
-        return Ok(greedy_plan("greedy"));
+        return Ok(greedy_plan(PlanSource::Greedy));
     }
     // The time limit is the LP and MIP solves' budget: it starts after the greedy.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs_f64(p.time_limit_s);
@@ -213,14 +159,14 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         Ok(r) => r,
         Err(SolveError::TimeLimit) => {
             let lag = early.or_else(|| greedy_lagrangian(p, &sm, &greedy));
-            return Ok(with_bound(greedy_plan(NOT_REFLOWED), lag, clock));
+            return Ok(with_bound(greedy_plan(PlanSource::GreedyNotReflowed), lag, clock));
         }
         Err(e) => return Err(e),
     };
     log::stage("greedy posts, optimal flows", clock);
     // Local search: move posts where the flow duals say they are worth more. Its work is
     // counted (rounds, rejections), not timed, so that a plan does not depend on the machine;
-    // above SEARCH_MAX_PAIRS each verification costs seconds and it is skipped (nationally it
+    // above SETTINGS.search_max_pairs each verification costs seconds and it is skipped (nationally it
     // found nothing in the time a round takes). The deadline is only a safety net.
     let limit =
         previous.as_ref().map(|prev| search::MoveLimit { previous: prev, max_moves: p.max_moves.unwrap_or(u32::MAX) });
@@ -229,36 +175,16 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         Some(_) => Some(reflowed.objective),
         None => None,
     };
-    let improved = if p.pairs.len() <= SEARCH_MAX_PAIRS || limit.is_some() {
+    let improved = if p.pairs.len() <= SETTINGS.search_max_pairs || limit.is_some() {
         search::improve(p, &sm, greedy.posts.clone(), reflowed, limit, deadline)?
     } else {
         search::Improved { posts: greedy.posts.clone(), flows: reflowed, moves: 0 }
     };
     log::stage(&format!("local search: {} posts moved", improved.moves), clock);
-    let source = if improved.moves > 0 { "greedy+local-search" } else { "greedy+lp-flows" };
+    let source = if improved.moves > 0 { PlanSource::GreedyLocalSearch } else { PlanSource::GreedyLpFlows };
     let mut best = Incumbent { posts: improved.posts, flows: improved.flows, source };
-    // Small instances: the exact relaxation (column generation) and its rounding (not with a
-    // previous plan: rounding knows nothing of the moves).
-    let (mut bound, lp_columns, lp_rounds, mut support) = if p.pairs.len() <= EXACT_LP_MAX_PAIRS {
-        exact_relaxation(p, &mut best, limit.is_none(), deadline, clock)?
-    } else {
-        (f64::INFINITY, 0, 0, vec![false; p.sites.len()])
-    };
-    let (mut bound_source, mut lagrange_iterations) = (BoundSource::Lp, 0);
-    // Any size: a Lagrangian bound on every integer plan (whole posts), from the incumbent's
-    // duals (or the one above). Its work is a count of steps, never cut by the deadline: the
-    // bound printed and written must not depend on the machine.
-    if !bound.is_finite() || bound - best.flows.objective > LAGRANGE_TARGET_GAP * bound {
-        let f = &best.flows;
-        if let Some(lag) = early.or_else(|| lagrangian(p, &sm, f.objective, &f.need_dual, &f.link_dual)) {
-            if lag.bound < bound {
-                (bound, bound_source) = (lag.bound, BoundSource::Lagrangian);
-            }
-            lagrange_iterations = lag.iterations;
-            support.iter_mut().zip(lag.support).for_each(|(s, l)| *s |= l);
-        }
-        log::stage("Lagrangian bound", clock);
-    }
+    let Bounds { mut bound, mut bound_source, lp_columns, lp_rounds, lagrange_iterations, support } =
+        bounds(p, &sm, &mut best, early, limit.is_none(), deadline, clock)?;
     if method == Method::Mip {
         improve_with_mip(p, &sm, &mut best, &support, (&mut bound, &mut bound_source), deadline, clock)?;
     }
@@ -277,15 +203,67 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     })
 }
 
-/// Source of a greedy plan whose flow LP ran out of time.
-const NOT_REFLOWED: &str = "greedy (its flows not optimised within the time limit)";
+/// The greedy plan; with a previous plan, its posts are kept as a start (the extra posts, if
+/// any, placed greedily around them) and the local search may later move some of them.
+fn greedy_start(p: &Problem, previous: Option<&[u32]>) -> Result<greedy::GreedyPlan, SolveError> {
+    let Some(prev) = previous else { return greedy::greedy_posts(p) };
+    let mut kept = p.clone();
+    for (s, &x) in kept.sites.iter_mut().zip(prev.iter()) {
+        s.fixed_posts = s.fixed_posts.max(x);
+        s.max_posts = s.max_posts.max(x);
+    }
+    greedy::greedy_posts(&kept)
+}
+
+/// The best upper bound found on every integer plan, and the sites the relaxations use.
+struct Bounds {
+    bound: f64,
+    bound_source: BoundSource,
+    lp_columns: usize,
+    lp_rounds: usize,
+    lagrange_iterations: usize,
+    support: Vec<bool>,
+}
+
+/// Small instances: the exact relaxation (column generation) and its rounding, which may
+/// improve `best` (not with a previous plan: rounding knows nothing of the moves). Any size:
+/// a Lagrangian bound on every integer plan (whole posts), from `early` or the incumbent's
+/// duals. Its work is a count of steps, never cut by the deadline: the bound printed and
+/// written must not depend on the machine.
+fn bounds(
+    p: &Problem,
+    sm: &lagrange::SiteMajor,
+    best: &mut Incumbent,
+    early: Option<lagrange::LagrangeBound>,
+    may_round: bool,
+    deadline: std::time::Instant,
+    clock: std::time::Instant,
+) -> Result<Bounds, SolveError> {
+    let (bound, lp_columns, lp_rounds, support) = if p.pairs.len() <= SETTINGS.exact_lp_max_pairs {
+        exact_relaxation(p, best, may_round, deadline, clock)?
+    } else {
+        (f64::INFINITY, 0, 0, vec![false; p.sites.len()])
+    };
+    let mut b = Bounds { bound, bound_source: BoundSource::Lp, lp_columns, lp_rounds, lagrange_iterations: 0, support };
+    if !b.bound.is_finite() || b.bound - best.flows.objective > SETTINGS.lagrange_target_gap * b.bound {
+        let f = &best.flows;
+        if let Some(lag) = early.or_else(|| lagrangian(p, sm, f.objective, &f.need_dual, &f.link_dual)) {
+            if lag.bound < b.bound {
+                (b.bound, b.bound_source) = (lag.bound, BoundSource::Lagrangian);
+            }
+            b.lagrange_iterations = lag.iterations;
+            b.support.iter_mut().zip(lag.support).for_each(|(s, l)| *s |= l);
+        }
+        log::stage("Lagrangian bound", clock);
+    }
+    Ok(b)
+}
 
 /// The greedy posts with their best flows (an LP with the posts fixed). Above
-/// [`EXACT_LP_MAX_PAIRS`] the bound is the Lagrangian's whatever happens next, so it runs
+/// [`SETTINGS.exact_lp_max_pairs`] the bound is the Lagrangian's whatever happens next, so it runs
 /// beside that LP, from prices read off the greedy's flows ([`greedy_lagrangian`]): HiGHS's
-/// dual simplex holds one core, the subgradient steps take the others (the national plan's
-/// bench 34.5 s → 26.7 s on 2 cores; from those prices the bound also ends a little lower,
-/// 3,931,155 against 3,931,227 from the flow LP's duals). Both are deterministic, so the
+/// dual simplex holds one core, the subgradient steps take the others (faster, and from those
+/// prices the bound ends a little lower: docs/benchmarks.md). Both are deterministic, so the
 /// outputs do not depend on the threads. The second result is that bound (`None` if not run
 /// here, or if the Lagrangian does not apply).
 fn reflow(
@@ -295,9 +273,9 @@ fn reflow(
     deadline: std::time::Instant,
 ) -> (Result<lp::FlowSolution, SolveError>, Option<lagrange::LagrangeBound>) {
     let flows_lp = || lp::solve_flows(p, lp::Posts::Fixed(&greedy.posts), None, Some(deadline));
-    // With step decay those prices are a poor start (the bound ends 8% above the optimum
-    // instead of 0.14%): there the Lagrangian waits for the flow LP's duals.
-    if p.pairs.len() > EXACT_LP_MAX_PAIRS && !p.uniform_weights() {
+    // With step decay those prices are a poor start (the bound ends far above the optimum):
+    // there the Lagrangian waits for the flow LP's duals.
+    if p.pairs.len() > SETTINGS.exact_lp_max_pairs && !p.uniform_weights() {
         rayon::join(flows_lp, || greedy_lagrangian(p, sm, greedy))
     } else {
         (flows_lp(), None)
@@ -307,7 +285,7 @@ fn reflow(
 /// A Lagrangian bound started from prices read off the greedy's flows (no LP needed): each
 /// unit's weighted service is worth the value of the segment it has reached, its need row is
 /// free. With the default decay it ends where the flow LP's duals lead, or a little lower;
-/// with step decay, whose flow LP is the slow one, 8% above the optimum instead of 0.14%.
+/// with step decay, whose flow LP is the slow one, far above the optimum.
 fn greedy_lagrangian(
     p: &Problem,
     sm: &lagrange::SiteMajor,
@@ -344,7 +322,8 @@ fn with_bound(mut plan: Plan, lag: Option<lagrange::LagrangeBound>, clock: std::
     plan
 }
 
-/// The plan's Lagrangian bound (300 steps, stop within 0.1% of `incumbent`) from the
+/// The plan's Lagrangian bound (at most `lagrange_max_iterations` steps, stopping within
+/// `lagrange_target_gap` of `incumbent`, [`SETTINGS`]) from the
 /// multipliers `need` and `link`.
 fn lagrangian(
     p: &Problem,
@@ -353,7 +332,10 @@ fn lagrangian(
     need: &[f64],
     link: &[f64],
 ) -> Option<lagrange::LagrangeBound> {
-    let settings = lagrange::Settings { target_gap: LAGRANGE_TARGET_GAP, max_iterations: LAGRANGE_MAX_ITERATIONS };
+    let settings = lagrange::Settings {
+        target_gap: SETTINGS.lagrange_target_gap,
+        max_iterations: SETTINGS.lagrange_max_iterations,
+    };
     lagrange::bound(p, sm, incumbent, lagrange::Start::Multipliers { need, link }, settings)
 }
 
@@ -371,7 +353,7 @@ fn check_method(p: &Problem, method: Method) -> Result<(), SolveError> {
 }
 
 /// `--solver mip`: `HiGHS`'s branch and cut, first over a kernel (the sites the relaxation puts
-/// posts on and the plan's own) for [`KERNEL_SHARE`] of the time left, which finds the better
+/// posts on and the plan's own) for [`SETTINGS.kernel_share`] of the time left, which finds the better
 /// plans (its bound holds only in the kernel and is not used); then on the whole program from
 /// the best plan so far for the rest, for a bound that sees whole posts (kept if lower) and
 /// perhaps a better plan.
@@ -389,21 +371,21 @@ fn improve_with_mip(
         return Ok(());
     }
     let kernel: Vec<bool> = relaxation_support.iter().zip(&best.posts).map(|(&s, &x)| s || x > 0).collect();
-    if p.pairs.len() > mip::MIP_MAX_PAIRS {
+    if p.pairs.len() > SETTINGS.mip_max_pairs {
         // Beyond one MIP: the kernel one département at a time, then the flows of the whole.
         let (mut posts, mut flows) = (best.posts.clone(), best.flows.flows.clone());
         let current = decompose::Current { posts: &mut posts, flows: &mut flows };
         let (gain, improved) = decompose::improve(p, sm, &kernel, current, deadline, clock)?;
         log::stage(&format!("MIP by département: {improved} improved, +{gain:.1}"), clock);
-        return keep_if_better(p, best, posts, best.flows.objective + gain, "mip-departements");
+        return keep_if_better(p, best, posts, best.flows.objective + gain, PlanSource::MipDepartements);
     }
     let sites = kernel.iter().filter(|&&k| k).count();
-    let within = mip::solve_within(p, &kernel, &best.posts, &best.flows.flows, KERNEL_SHARE * left())?;
+    let within = mip::solve_within(p, &kernel, &best.posts, &best.flows.flows, SETTINGS.kernel_share * left())?;
     log::stage(
         &format!("MIP over {sites} sites (the relaxation's and the plan's): plan {:.1}", within.objective),
         clock,
     );
-    keep_if_better(p, best, within.posts, within.objective, "mip-kernel")?;
+    keep_if_better(p, best, within.posts, within.objective, PlanSource::MipKernel)?;
     let left = left();
     if left <= 0.0 {
         return Ok(());
@@ -414,7 +396,7 @@ fn improve_with_mip(
     if mip.dual_bound < *bound {
         (*bound, *bound_source) = (mip.dual_bound, BoundSource::Mip);
     }
-    let source = if mip.proven { "mip" } else { "mip (time limit)" };
+    let source = if mip.proven { PlanSource::Mip } else { PlanSource::MipTimeLimit };
     keep_if_better(p, best, mip.posts, mip.objective, source)
 }
 
@@ -425,7 +407,7 @@ fn keep_if_better(
     best: &mut Incumbent,
     posts: Vec<u32>,
     objective: f64,
-    source: &'static str,
+    source: PlanSource,
 ) -> Result<(), SolveError> {
     if posts != best.posts && objective > best.flows.objective + 1e-9 * best.flows.objective.abs() {
         let flows = lp::solve_flows(p, lp::Posts::Fixed(&posts), None, None)?;
@@ -454,7 +436,7 @@ fn exact_relaxation(
     let rounded_x = round::round_posts(p, &relaxed.posts)?;
     match lp::solve_flows(p, lp::Posts::Fixed(&rounded_x), Some(&relaxed.active), Some(deadline)) {
         Ok(rounded) if may_round && rounded.objective > best.flows.objective + 1e-9 => {
-            *best = Incumbent { posts: rounded_x, flows: rounded, source: "lp-rounding" };
+            *best = Incumbent { posts: rounded_x, flows: rounded, source: PlanSource::LpRounding };
         }
         Ok(_) | Err(SolveError::TimeLimit) => {}
         Err(e) => return Err(e),
@@ -485,25 +467,11 @@ fn check_previous(p: &Problem, prev: &[u32]) -> Result<Vec<u32>, SolveError> {
     Ok(prev.to_vec())
 }
 
-/// Relaxations up to this many pairs are solved exactly by `HiGHS`; beyond, the Lagrangian
-/// bound alone (the strong LP with one row per pair is too slow there).
-const EXACT_LP_MAX_PAIRS: usize = 30_000;
-/// The Lagrangian bound stops improving once within this share of the incumbent.
-const LAGRANGE_TARGET_GAP: f64 = 1e-3;
-/// Subgradient iterations at most (a count, so that the bound is reproducible; about 20 s
-/// nationally on 2 cores, depending on the machine).
-const LAGRANGE_MAX_ITERATIONS: usize = 300;
-/// Share of the time left that `--solver mip` gives the MIP over the kernel (the plan); the
-/// whole MIP (the bound, perhaps a better plan) gets the rest.
-const KERNEL_SHARE: f64 = 0.75;
-/// Local search runs on instances up to this many pairs (a region; not the nation).
-const SEARCH_MAX_PAIRS: usize = 1_000_000;
-
 /// The best integer plan so far with its optimal flows.
 struct Incumbent {
     posts: Vec<u32>,
     flows: lp::FlowSolution,
-    source: &'static str,
+    source: PlanSource,
 }
 
 /// The optimal flows of a given allocation `posts` (nothing is optimised but the flows), as a
@@ -519,7 +487,7 @@ pub fn evaluate_posts(p: &Problem, posts: &[u32]) -> Result<Plan, SolveError> {
         flows: flows.flows,
         bound: None,
         bound_source: None,
-        source: "evaluate",
+        source: PlanSource::Evaluate,
         lp_columns: flows.columns,
         lp_rounds: flows.rounds,
         lagrange_iterations: 0,
@@ -557,10 +525,10 @@ pub fn lagrangian_bound(p: &Problem, posts: &[u32], iterations: usize) -> Result
 fn solve_coverage_plan(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     let (open, objective, lp_bound, source) = if method == Method::Greedy {
         let (open, value) = coverage::greedy_coverage(p, &p.coverage_eligible);
-        (open, value, None, "mclp-greedy")
+        (open, value, None, PlanSource::MclpGreedy)
     } else {
         let c = coverage::solve_coverage(p, &p.coverage_eligible, p.time_limit_s)?;
-        (c.open, c.objective, Some(c.lp_bound), "mclp")
+        (c.open, c.objective, Some(c.lp_bound), PlanSource::Mclp)
     };
     // The same measures as every plan: capacitated flows of the open sites.
     let flows = lp::solve_flows(p, lp::Posts::Fixed(&open), None, None)?;

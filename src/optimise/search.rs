@@ -3,16 +3,12 @@
 //! the plan's flow LP. A batch of independent moves is kept only if re-optimised flows confirm
 //! the gain; a rejected batch is halved.
 
+use super::settings::SETTINGS;
 use rayon::prelude::*;
 
 use super::lagrange::{SiteMajor, knapsack};
 use super::lp::{self, FlowSolution, Posts};
 use super::{Problem, SolveError};
-
-/// Single moves rejected one after the other before the search gives up.
-const MAX_REJECTIONS_IN_A_ROW: usize = 12;
-/// Batches tried at most.
-const MAX_ROUNDS: usize = 60;
 
 /// Continuity: posts that leave a site of the previous plan are counted against a budget.
 #[derive(Debug, Clone, Copy)]
@@ -60,7 +56,10 @@ pub(crate) fn improve(
     let mut tabu = vec![false; p.sites.len()];
     let mut rejected_in_a_row = 0;
     let mut round = 0;
-    while rejected_in_a_row < MAX_REJECTIONS_IN_A_ROW && round < MAX_ROUNDS && std::time::Instant::now() < deadline {
+    while rejected_in_a_row < SETTINGS.search_max_rejections_in_a_row
+        && round < SETTINGS.search_max_rounds
+        && std::time::Instant::now() < deadline
+    {
         round += 1;
         let clock = std::time::Instant::now();
         let room = limit.map(|l| l.max_moves.saturating_sub(l.moved(&current.posts)));

@@ -101,10 +101,35 @@ pub fn write_report(w: &mut dyn Write, r: &ReportInput<'_>) -> std::io::Result<(
     }
     html.push_str("</section>\n<p class=\"note\">Chiffres pour l'ensemble du scénario ; la carte et le tableau montrent le périmètre choisi.</p>\n");
 
-    // Map.
     html.push_str("<h2>Carte</h2>\n<div class=\"maps\">\n");
     write_maps(&mut html, r, &shown);
-    html.push_str("</div>\n<p class=\"legend\">Part du besoin non servie : ");
+    html.push_str("</div>\n");
+    write_legend(&mut html);
+    write_dep_table(&mut html, r, &shown);
+
+    // Scenario and sources.
+    html.push_str("<h2>Scénario</h2>\n<table class=\"params\">\n");
+    for (k, v) in r.parameters {
+        let _ = writeln!(html, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(v));
+    }
+    let _ = writeln!(
+        html,
+        "<tr><th>Méthode</th><td>{}</td></tr>\n<tr><th>Durée du calcul</th><td>{:.1} s</td></tr>\n</table>",
+        escape(&s.method),
+        s.seconds
+    );
+    html.push_str("<h2>Sources des données</h2>\n<ul>\n");
+    for src in r.sources {
+        let _ = writeln!(html, "<li>{}</li>", escape(src));
+    }
+    html.push_str("</ul>\n<p class=\"note\">Produit par maillage. Besoin = personnes en situation d'illectronisme estimées ; une personne servie = une place d'accompagnement d'un conseiller numérique sur deux ans.</p>\n");
+    let _ = write!(html, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
+    w.write_all(html.as_bytes())
+}
+
+/// The colour classes of the map, and the dots.
+fn write_legend(html: &mut String) {
+    html.push_str("<p class=\"legend\">Part du besoin non servie : ");
     let mut lower = 0.0;
     for (upper, colour) in CLASSES {
         let label = if upper.is_finite() {
@@ -119,8 +144,10 @@ pub fn write_report(w: &mut dyn Write, r: &ReportInput<'_>) -> std::io::Result<(
         html,
         "<i style=\"background:{NO_NEED}\"></i>sans besoin · <i class=\"dot\"></i>site avec conseillers (aire ∝ postes)</p>"
     );
+}
 
-    // Table per département.
+/// The table per département shown, sortable.
+fn write_dep_table(html: &mut String, r: &ReportInput<'_>, shown: &dyn Fn(&str) -> bool) {
     html.push_str("<h2>Par département</h2>\n<p class=\"note\">Cliquer sur un en-tête pour trier.</p>\n<table id=\"deps\">\n<thead><tr>");
     for (h, numeric) in [
         ("Code", false),
@@ -152,25 +179,6 @@ pub fn write_report(w: &mut dyn Write, r: &ReportInput<'_>) -> std::io::Result<(
         );
     }
     html.push_str("</tbody>\n</table>\n");
-
-    // Scenario and sources.
-    html.push_str("<h2>Scénario</h2>\n<table class=\"params\">\n");
-    for (k, v) in r.parameters {
-        let _ = writeln!(html, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(v));
-    }
-    let _ = writeln!(
-        html,
-        "<tr><th>Méthode</th><td>{}</td></tr>\n<tr><th>Durée du calcul</th><td>{:.1} s</td></tr>\n</table>",
-        escape(&s.method),
-        s.seconds
-    );
-    html.push_str("<h2>Sources des données</h2>\n<ul>\n");
-    for src in r.sources {
-        let _ = writeln!(html, "<li>{}</li>", escape(src));
-    }
-    html.push_str("</ul>\n<p class=\"note\">Produit par maillage. Besoin = personnes en situation d'illectronisme estimées ; une personne servie = une place d'accompagnement d'un conseiller numérique sur deux ans.</p>\n");
-    let _ = write!(html, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
-    w.write_all(html.as_bytes())
 }
 
 /// One panel per territory shown: metropolitan France (Lambert-93) and each DROM

@@ -112,7 +112,7 @@ pub fn summarise(data: &Dataset, problem: &Problem, plan: &Plan, m: &Measures, s
     }
     Summary {
         objective_kind: problem.objective.as_str().to_owned(),
-        method: plan.source.into(),
+        method: plan.source.as_str().to_owned(),
         posts: m.posts,
         cost_eur: m.cost_eur,
         need: m.need,

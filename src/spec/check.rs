@@ -19,8 +19,8 @@ const MAX_MEMORY_BYTES: f64 = 16.0 * GIB;
 
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
-/// Bytes a unit–site pair takes through the pipeline (reach, problem, flow LP, Lagrangian):
-/// the national default plan peaks at 795 MB for 4.35 M pairs.
+/// Bytes a unit–site pair takes through the pipeline (reach, problem, flow LP, Lagrangian),
+/// with a margin over the national default plan's peak per pair (docs/benchmarks.md).
 const BYTES_PER_PAIR: f64 = 200.0;
 
 /// A value the specification refuses: the option (its TOML key, which names its flag too),
