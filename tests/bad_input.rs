@@ -173,6 +173,22 @@ fn every_bad_input_fails_with_one_clear_message_and_no_output() {
     }
 }
 
+/// `need --need path` into `dir/out`: it must fail; its stderr, and the output folder.
+fn need_fails(dir: &Path, path: &Path) -> (String, PathBuf) {
+    let out = dir.join("out");
+    let output = cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["need", "--need"])
+        .arg(path)
+        .arg("--out")
+        .arg(out.join("need.csv"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    (String::from_utf8_lossy(&output.stderr).into_owned(), out)
+}
+
 #[test]
 fn a_100_mb_line_ends_in_an_error_not_in_memory() {
     use std::io::Write;
@@ -186,18 +202,7 @@ fn a_100_mb_line_ends_in_an_error_not_in_memory() {
     }
     f.write_all(b"\n").unwrap();
     drop(f);
-    let out = dir.path().join("out");
-    let output = cli_command()
-        .arg("--data")
-        .arg(sample_dir())
-        .args(["need", "--need"])
-        .arg(&path)
-        .arg("--out")
-        .arg(out.join("need.csv"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success());
+    let (stderr, out) = need_fails(dir.path(), &path);
     assert!(stderr.contains("one_long_line.csv") && stderr.contains("line 2 is longer than 1048576 bytes"), "{stderr}");
     assert!(!out.exists());
 }
@@ -213,18 +218,7 @@ fn a_quote_left_open_over_many_short_lines_ends_in_a_short_error() {
         f.write_all(b"69266,5\n").unwrap();
     }
     drop(f);
-    let out = dir.path().join("out");
-    let output = cli_command()
-        .arg("--data")
-        .arg(sample_dir())
-        .args(["need", "--need"])
-        .arg(&path)
-        .arg("--out")
-        .arg(out.join("need.csv"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success());
+    let (stderr, out) = need_fails(dir.path(), &path);
     let error = stderr.lines().find(|l| l.starts_with("error:")).unwrap_or_default();
     assert!(
         error.contains("open_quote.csv") && error.contains("(a quote left open?) is longer than 1048576 bytes"),
