@@ -204,11 +204,11 @@ pub struct PlanArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Name of the plan (shown in the report and summary.json).
+    /// Name of the plan: the report's title (a scenario file's default: its file name).
     #[arg(long, value_name = "TEXT")]
     pub name: Option<String>,
 
-    /// What the plan is for.
+    /// What the plan is for (shown in the report).
     #[arg(long, value_name = "TEXT")]
     pub description: Option<String>,
 

@@ -161,7 +161,14 @@ pub fn batch(files: &DataFiles, args: &BatchArgs) -> Result<()> {
         .map(|path| {
             let out = args.out.join(stem(path));
             let result = file_spec(path).and_then(|(mut spec, origin)| {
-                spec.outputs.out = Some(out.clone());
+                if let Some(own) = spec.outputs.out.replace(out.clone()) {
+                    eprintln!(
+                        "{}: outputs.out = {:?} not used: a batch writes into {}",
+                        path.display(),
+                        own,
+                        out.display()
+                    );
+                }
                 plan_on(files, &data, &spec, &origin, &out, &indicatif::ProgressBar::hidden(), Instant::now())
             });
             match result {

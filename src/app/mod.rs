@@ -9,6 +9,7 @@ mod instance;
 mod need;
 mod outputs;
 mod plan;
+mod reach;
 mod scenario;
 mod spec;
 
@@ -27,7 +28,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let files = cli.data.map_or_else(DataFiles::embedded, |dir| DataFiles { dir });
     match cli.command {
         Command::Need(args) => need::need(&files, &args),
-        Command::Reach(args) => need::reach(&files, &args),
+        Command::Reach(args) => reach::reach(&files, &args),
         Command::Plan(args) => plan::plan(&files, &args),
         Command::Evaluate(args) => evaluate::evaluate(&files, &args),
         Command::Compare(args) => compare::compare(&args),

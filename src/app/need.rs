@@ -1,14 +1,14 @@
-//! `maillage need` and `maillage reach`: the need table and the unit → candidate pairs.
+//! `maillage need`: the need table of every demand unit, and its summary by zone.
 
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use maillage::report::{need_totals, write_atomic, write_need_table, write_reach_table};
+use maillage::report::{need_totals, write_atomic, write_need_table};
 use maillage::{DataFiles, NeedSource, load, score_need};
 
+use super::load_dataset;
 use super::spec::flags_spec;
-use super::{instance, load_dataset};
-use crate::cli::{NeedArgs, ReachArgs};
+use crate::cli::NeedArgs;
 
 pub fn need(files: &DataFiles, args: &NeedArgs) -> Result<()> {
     let start = Instant::now();
@@ -40,25 +40,6 @@ pub fn need(files: &DataFiles, args: &NeedArgs) -> Result<()> {
             need.count(NeedSource::ModelNoFragility)
         );
     }
-    println!("wrote {} ({:.1} s)", args.out.display(), start.elapsed().as_secs_f64());
-    Ok(())
-}
-
-pub fn reach(files: &DataFiles, args: &ReachArgs) -> Result<()> {
-    let start = Instant::now();
-    let (spec, origin) = flags_spec(|spec, keys| args.travel.apply(spec, keys))?;
-    maillage::report::check_output_path(&args.out, maillage::report::OutputKind::File)?;
-    let data = load_dataset(files)?;
-    let reach = instance::reach_only(&data, &spec, &origin)?;
-    write_atomic(&args.out, |w| write_reach_table(w, &data, &reach))?;
-    let reached = (0..data.units.len()).filter(|&u| !reach.of(maillage::UnitIdx(u as u32)).is_empty()).count();
-    println!(
-        "{} unit → candidate pairs within {} minutes; {} of {} units reach at least one candidate",
-        reach.pair_count(),
-        spec.travel.bound_min,
-        reached,
-        data.units.len()
-    );
     println!("wrote {} ({:.1} s)", args.out.display(), start.elapsed().as_secs_f64());
     Ok(())
 }

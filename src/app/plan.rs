@@ -131,7 +131,8 @@ fn parameters(spec: &PlanSpec, problem: &Problem) -> Vec<(String, String)> {
         }
         m.iter().map(|(&d, n)| format!("{}={n}", problem.deps[d as usize])).collect::<Vec<_>>().join(", ")
     };
-    vec![
+    let described = spec.description.iter().map(|d| ("Description".to_owned(), d.clone()));
+    described.chain([
         ("Conseillers".to_owned(), spec.posts.to_string()),
         ("Budget".to_owned(), format!("{:.1} M€", spec.budget_eur / 1e6)),
         ("Coût d'un poste".to_owned(), format!("{:.0} €", spec.cost_per_post_eur)),
@@ -143,5 +144,6 @@ fn parameters(spec: &PlanSpec, problem: &Problem) -> Vec<(String, String)> {
         ("Objectif".to_owned(), spec.objective.as_str().to_owned()),
         ("Planchers".to_owned(), limits(&problem.dep_floors)),
         ("Plafonds".to_owned(), limits(&problem.dep_caps)),
-    ]
+    ])
+    .collect()
 }
