@@ -163,9 +163,9 @@ pub fn batch(files: &DataFiles, args: &BatchArgs) -> Result<()> {
             let result = file_spec(path).and_then(|(mut spec, origin)| {
                 if let Some(own) = spec.outputs.out.replace(out.clone()) {
                     eprintln!(
-                        "{}: outputs.out = {:?} not used: a batch writes into {}",
+                        "{}: outputs.out = \"{}\" not used: a batch writes into {}",
                         path.display(),
-                        own,
+                        own.display(),
                         out.display()
                     );
                 }

@@ -132,18 +132,22 @@ fn parameters(spec: &PlanSpec, problem: &Problem) -> Vec<(String, String)> {
         m.iter().map(|(&d, n)| format!("{}={n}", problem.deps[d as usize])).collect::<Vec<_>>().join(", ")
     };
     let described = spec.description.iter().map(|d| ("Description".to_owned(), d.clone()));
-    described.chain([
-        ("Conseillers".to_owned(), spec.posts.to_string()),
-        ("Budget".to_owned(), format!("{:.1} M€", spec.budget_eur / 1e6)),
-        ("Coût d'un poste".to_owned(), format!("{:.0} €", spec.cost_per_post_eur)),
-        ("Personnes par poste".to_owned(), format!("{:.0}", spec.capacity_per_post)),
-        ("Postes par site au plus".to_owned(), spec.max_posts_per_site.to_string()),
-        ("Temps de trajet maximal".to_owned(), format!("{} min", spec.travel.bound_min)),
-        ("Décroissance avec la distance".to_owned(), format!("{:?}", spec.decay())),
-        ("Rendements décroissants".to_owned(), if spec.value.diminishing_returns { "oui" } else { "non" }.to_owned()),
-        ("Objectif".to_owned(), spec.objective.as_str().to_owned()),
-        ("Planchers".to_owned(), limits(&problem.dep_floors)),
-        ("Plafonds".to_owned(), limits(&problem.dep_caps)),
-    ])
-    .collect()
+    described
+        .chain([
+            ("Conseillers".to_owned(), spec.posts.to_string()),
+            ("Budget".to_owned(), format!("{:.1} M€", spec.budget_eur / 1e6)),
+            ("Coût d'un poste".to_owned(), format!("{:.0} €", spec.cost_per_post_eur)),
+            ("Personnes par poste".to_owned(), format!("{:.0}", spec.capacity_per_post)),
+            ("Postes par site au plus".to_owned(), spec.max_posts_per_site.to_string()),
+            ("Temps de trajet maximal".to_owned(), format!("{} min", spec.travel.bound_min)),
+            ("Décroissance avec la distance".to_owned(), format!("{:?}", spec.decay())),
+            (
+                "Rendements décroissants".to_owned(),
+                if spec.value.diminishing_returns { "oui" } else { "non" }.to_owned(),
+            ),
+            ("Objectif".to_owned(), spec.objective.as_str().to_owned()),
+            ("Planchers".to_owned(), limits(&problem.dep_floors)),
+            ("Plafonds".to_owned(), limits(&problem.dep_caps)),
+        ])
+        .collect()
 }
