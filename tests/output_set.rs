@@ -138,6 +138,7 @@ fn a_folder_holding_other_files_is_not_replaced() {
     let notes = work.path().join("notes.txt");
     fs::write(&notes, "mine\n").unwrap();
     let assert = cli_command()
+        .env("MAILLAGE_LOG", "1")
         .arg("--data")
         .arg(sample_dir())
         .args(["plan", "--solver", "greedy", "--posts", "3", "--out"])
@@ -146,6 +147,7 @@ fn a_folder_holding_other_files_is_not_replaced() {
         .failure();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.contains("holds files maillage does not write (notes.txt)"), "{stderr}");
+    assert!(!stderr.contains("] greedy"), "refused only after solving:\n{stderr}");
     assert_eq!(fs::read_to_string(&notes).unwrap(), "mine\n");
     assert!(hidden(work.path()).is_empty(), "left {:?}", hidden(work.path()));
 }

@@ -64,7 +64,7 @@ pub fn check_output_path(path: &Path, kind: OutputKind) -> Result<(), WriteError
         "a symbolic link"
     } else if t.is_dir() {
         if kind == OutputKind::Folder {
-            return Ok(());
+            return check_foreign(path);
         }
         "a folder"
     } else if t.is_file() {
@@ -80,6 +80,27 @@ pub fn check_output_path(path: &Path, kind: OutputKind) -> Result<(), WriteError
         OutputKind::Folder => "a new folder or one maillage wrote",
     };
     Err(WriteError::Refused { path: path.to_owned(), message: format!("it is {what}; expected {expected}") })
+}
+
+/// Refuses a folder holding files a run does not write (swapping the set in would lose them).
+fn check_foreign(dest: &Path) -> Result<(), WriteError> {
+    let Ok(entries) = fs::read_dir(dest) else { return Ok(()) };
+    let mut foreign: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !is_output_name(n))
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    Err(WriteError::Refused {
+        path: dest.to_owned(),
+        message: format!(
+            "it holds files maillage does not write ({}): choose a new folder or empty it",
+            foreign.join(", ")
+        ),
+    })
 }
 
 /// A set of output files being written into a staging folder beside `dest`.
@@ -159,22 +180,10 @@ impl OutputSet {
     fn swap(&self) -> Result<Vec<PathBuf>, WriteError> {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         let io = |source: std::io::Error| WriteError::Io { path: self.dest.clone(), source };
-        if let Ok(entries) = fs::read_dir(&self.dest) {
-            let foreign: Vec<String> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| !is_output_name(n))
-                .collect();
-            if !foreign.is_empty() {
-                let _ = fs::remove_dir_all(&self.staging);
-                return Err(WriteError::Refused {
-                    path: self.dest.clone(),
-                    message: format!(
-                        "it holds files maillage does not write ({}): choose a new folder or empty it",
-                        foreign.join(", ")
-                    ),
-                });
-            }
+        // Checked again: the folder may have changed during the run.
+        if let Err(e) = check_foreign(&self.dest) {
+            let _ = fs::remove_dir_all(&self.staging);
+            return Err(e);
         }
         fs::File::open(&self.staging).and_then(|d| d.sync_all()).map_err(io)?;
         // Exchange when a set is there, else a rename that refuses to replace: a run that
