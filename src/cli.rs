@@ -257,6 +257,13 @@ pub struct PlanArgs {
     #[arg(long = "max-moves", value_name = "N")]
     pub max_moves: Option<u32>,
 
+    /// Continuity: place N more posts on top of --previous, where they add the most, moving
+    /// none of its posts ("where do the next N posts go"). The posts are the previous plan's
+    /// and N more; while --budget-eur is left at its default, the budget is the previous
+    /// plan's posts and N more at --cost-per-post-eur.
+    #[arg(long, value_name = "N")]
+    pub add: Option<u32>,
+
     /// Only these kinds of host may receive posts (repeatable). Default: all.
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<SiteKind>,
@@ -473,6 +480,7 @@ impl PlanArgs {
         set(&mut spec.limits.fixed_from, self.fixed.clone().map(Some), "limits.fixed_from", keys);
         set(&mut spec.continuity.previous, self.previous.clone().map(Some), "continuity.previous", keys);
         set(&mut spec.continuity.max_moves, self.max_moves.map(Some), "continuity.max_moves", keys);
+        set(&mut spec.continuity.add, self.add.map(Some), "continuity.add", keys);
         for (key, list, given) in [
             ("limits.floors", &mut spec.limits.floors, &self.floors),
             ("limits.caps", &mut spec.limits.caps, &self.caps),

@@ -237,3 +237,32 @@ fn fixed_posts_from_a_file_stay_where_they_are() {
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.contains("9 posts are already placed (fixed) but only 8 are available"), "{stderr}");
 }
+
+#[test]
+fn add_places_more_posts_and_moves_none_of_the_previous() {
+    let work = tempfile::tempdir().unwrap();
+    let (before, after) = (work.path().join("before"), work.path().join("after"));
+    let plan = |args: &[&str], out: &Path| {
+        cli_command().arg("--data").arg(sample_dir()).arg("plan").args(args).arg("--out").arg(out).assert().success();
+    };
+    plan(&["--posts", "6"], &before);
+    plan(&["--previous", before.join("plan.csv").to_str().unwrap(), "--add", "4"], &after);
+    let posts = |dir: &Path| -> std::collections::BTreeMap<String, u32> {
+        let mut r = csv::Reader::from_path(dir.join("plan.csv")).unwrap();
+        r.records().map(|rec| rec.unwrap()).map(|rec| (rec[0].to_owned(), rec[5].parse().unwrap())).collect()
+    };
+    let (b, a) = (posts(&before), posts(&after));
+    assert_eq!(a.values().sum::<u32>(), b.values().sum::<u32>() + 4, "4 new posts");
+    for (id, &n) in &b {
+        assert!(a.get(id).copied().unwrap_or(0) >= n, "{id} lost a post");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(after.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["posts_moved"], 0);
+    let obj = |dir: &Path| -> f64 {
+        let s: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+        s["objective"].as_f64().unwrap()
+    };
+    assert!(obj(&after) > obj(&before), "more posts serve more");
+}

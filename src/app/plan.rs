@@ -61,7 +61,22 @@ pub fn plan_problem(inst: &Instance, spec: &PlanSpec) -> Result<Problem> {
     }
     if let Some(path) = &spec.continuity.previous {
         let source = maillage::spec::AllocationSource::File(path.clone());
-        params.previous = Some(read_allocation(data, &source)?.posts);
+        let previous = read_allocation(data, &source)?.posts;
+        if let Some(n) = spec.continuity.add {
+            // N more posts on top: the posts follow, and the budget unless it was given.
+            let kept: u32 = previous.values().sum();
+            params.posts = kept + n;
+            if spec.budget_eur.to_bits() == PlanSpec::default().budget_eur.to_bits() {
+                params.budget_eur = f64::from(kept + n) * spec.cost_per_post_eur;
+            }
+            eprintln!(
+                "adding {n} posts to the {kept} of {}: {} posts, {:.0} €",
+                path.display(),
+                params.posts,
+                params.budget_eur
+            );
+        }
+        params.previous = Some(previous);
     }
     let problem = optimise::build_problem(data, &inst.need, &inst.reach, &params);
     optimise::check_feasible(&problem)?;

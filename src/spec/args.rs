@@ -4,7 +4,7 @@
 use super::{DecayKind, PlanSpec};
 
 /// Each option's TOML key and its `plan` flag.
-const FLAGS: [(&str, &str); 32] = [
+const FLAGS: [(&str, &str); 33] = [
     ("name", "--name"),
     ("description", "--description"),
     ("posts", "--posts"),
@@ -37,6 +37,7 @@ const FLAGS: [(&str, &str); 32] = [
     ("outputs.departements", "--departement"),
     ("continuity.previous", "--previous"),
     ("continuity.max_moves", "--max-moves"),
+    ("continuity.add", "--add"),
 ];
 
 /// The flag of a TOML key (`travel.bound_min` → `--bound`).
@@ -114,6 +115,9 @@ pub fn to_args(spec: &PlanSpec) -> Vec<ArgPair> {
     }
     if let Some(m) = spec.continuity.max_moves {
         push("continuity.max_moves", m.to_string());
+    }
+    if let Some(n) = spec.continuity.add {
+        push("continuity.add", n.to_string());
     }
     if !spec.value.diminishing_returns {
         a.push(("--no-diminishing-returns", None));

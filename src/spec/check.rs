@@ -202,6 +202,7 @@ impl PlanSpec {
             }
             whole("continuity.max_moves", m, 0, MAX_POSTS, "a number of posts")?;
         }
+        self.check_add()?;
         let defaults = PlanSpec::default();
         let ignored = |key: &str, value: String, why: String| Err(SpecError::new(key, value, why));
         if self.value.decay != DecayKind::Linear && self.value.decay_at_bound != defaults.value.decay_at_bound {
@@ -298,6 +299,36 @@ impl PlanSpec {
                      set posts to {affordable}",
                     self.posts
                 ),
+            );
+        }
+        Ok(())
+    }
+
+    /// `continuity.add`: N posts on top of the previous plan, which sets the posts.
+    #[allow(clippy::float_cmp)]
+    fn check_add(&self) -> Result<(), SpecError> {
+        let Some(n) = self.continuity.add else { return Ok(()) };
+        let refuse = |key: &str, value: String, why: &str| Err(SpecError::new(key, value, why));
+        whole("continuity.add", n, 1, MAX_POSTS, "a number of posts")?;
+        if self.continuity.previous.is_none() {
+            return refuse(
+                "continuity.add",
+                n.to_string(),
+                "needs continuity.previous (--previous): the plan to add to",
+            );
+        }
+        if let Some(m) = self.continuity.max_moves {
+            return refuse("continuity.max_moves", m.to_string(), "continuity.add (--add) moves no previous post");
+        }
+        if self.posts != PlanSpec::default().posts {
+            let why = "continuity.add (--add) sets the posts: the previous plan's, and N more";
+            return refuse("posts", self.posts.to_string(), why);
+        }
+        if self.solver == Method::Mip {
+            return refuse(
+                "solver",
+                "mip".into(),
+                "cannot honour continuity.add (its model may move any post): use lp",
             );
         }
         Ok(())

@@ -282,6 +282,9 @@ pub struct ContinuitySpec {
     /// Posts that may leave their site of the previous plan, at most.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_moves: Option<u32>,
+    /// Posts added to the previous plan, where they add the most, moving none of its posts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<u32>,
 }
 
 impl PlanSpec {
@@ -334,7 +337,7 @@ impl PlanSpec {
             dep_caps: self.limits.caps.clone(),
             time_limit_s: self.time_limit_s,
             host_kinds: self.candidates.kinds.clone(),
-            max_moves: self.continuity.max_moves,
+            max_moves: if self.continuity.add.is_some() { Some(0) } else { self.continuity.max_moves },
             ..PlanParams::default()
         }
     }
