@@ -442,3 +442,60 @@ fn national_plan_respects_every_constraint_and_serves_every_departement() {
     let gap = plan.gap().expect("the national plan reports its gap");
     assert!(gap > 0.0 && gap < 0.10, "gap to the bound {gap}");
 }
+
+#[test]
+fn what_one_post_more_or_fewer_is_worth_by_departement() {
+    use maillage::optimise::{DepMarginal, marginal_posts};
+    // Two posts: one at s0 (u0, 700) and one at s1 (u1 + u2, 500), 800 served.
+    let p = two_sites(2, 100.0);
+    let plan = solve(&p, Method::Lp).unwrap();
+    assert_eq!(plan.posts, vec![1, 1]);
+    let m = marginal_posts(&p, &plan);
+    // A: one more post at s0 serves the 300 of u0 left; B: the 100 of u1 and u2 left. Removing
+    // either post loses its 400 people.
+    let expect = |gain: f64, site: u32| DepMarginal {
+        next_post_gain: Some(gain),
+        next_post_site: Some(site),
+        last_post_loss: Some(400.0),
+        last_post_site: Some(site),
+    };
+    assert_eq!(m, vec![expect(300.0, 0), expect(100.0, 1)]);
+}
+
+#[test]
+fn the_marginal_posts_bound_what_re_optimised_flows_give() {
+    use maillage::optimise::{evaluate_posts, marginal_posts};
+    let mut rng = Rng(SEED_1 ^ 0x6d61_7267);
+    let mut checked = 0;
+    for case in 0..30 {
+        let p = random_instance(&mut rng);
+        let plan = solve(&p, Method::Lp).unwrap();
+        for d in marginal_posts(&p, &plan) {
+            // One more post: re-optimised flows gain at least what the plan's flows say.
+            if let (Some(gain), Some(j)) = (d.next_post_gain, d.next_post_site) {
+                let mut more = plan.posts.clone();
+                more[j as usize] += 1;
+                let after = evaluate_posts(&p, &more).unwrap().objective;
+                assert!(
+                    after - plan.objective >= gain - 1e-6 * (1.0 + gain),
+                    "case {case}: +1 at {j}: {} < {gain}",
+                    after - plan.objective
+                );
+                checked += 1;
+            }
+            // One fewer: re-optimised flows lose at most what dropping its flows loses.
+            if let (Some(loss), Some(j)) = (d.last_post_loss, d.last_post_site) {
+                let mut fewer = plan.posts.clone();
+                fewer[j as usize] -= 1;
+                let after = evaluate_posts(&p, &fewer).unwrap().objective;
+                assert!(
+                    plan.objective - after <= loss + 1e-6 * (1.0 + loss),
+                    "case {case}: −1 at {j}: {} > {loss}",
+                    plan.objective - after
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 30, "only {checked} marginal posts checked");
+}

@@ -47,6 +47,11 @@ impl Outputs<'_> {
         let inst = self.instance;
         let (data, problem, plan) = (&inst.data, self.problem, self.plan);
         let m = maillage::optimise::measure(problem, plan);
+        let marginal = if problem.objective == maillage::optimise::Objective::Attendance {
+            maillage::optimise::marginal_posts(problem, plan)
+        } else {
+            Vec::new()
+        };
         let sites = site_rows(data, problem, plan);
         let units = unit_rows(data, problem, &m, &inst.reach, &plan.posts);
         let shown = |dep: &str| self.only_deps.is_empty() || self.only_deps.iter().any(|d| d == dep);
@@ -67,6 +72,7 @@ impl Outputs<'_> {
                 territories: &territories,
                 sites: &sites,
                 deps: &m.deps,
+                marginal: &marginal,
                 dep_names: &inst.dep_names,
                 only_deps: self.only_deps,
                 sources: maillage::report::DATA_SOURCES,
@@ -75,7 +81,7 @@ impl Outputs<'_> {
         let mut set = OutputSet::new(out)?;
         set.write("plan.csv", |w| write_plan_table(w, &sites))?;
         set.write("units.csv", |w| write_units_table(w, &units))?;
-        set.write("departements.csv", |w| write_deps_table(w, &m))?;
+        set.write("departements.csv", |w| write_deps_table(w, data, &m, &marginal))?;
         set.write("summary.json", |w| write_summary(w, &summary))?;
         set.write("sites.geojson", |w| write_sites_geojson(w, &shown_sites))?;
         set.write("communes.geojson", |w| write_communes_geojson(w, &units, &inst.shapes, &|i| shown(&units[i].dep)))?;

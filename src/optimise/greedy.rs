@@ -130,6 +130,42 @@ impl State<'_> {
     }
 }
 
+/// The value of one more post at each site, given `flows` (other flows unchanged): the best
+/// use of `capacity_per_post` more people there, plus any capacity the site leaves unused.
+/// `None` for a site that cannot take one more post.
+pub(crate) fn next_post_values(p: &Problem, posts: &[u32], flows: &[f64]) -> Vec<Option<f64>> {
+    let mut by_site: Vec<Vec<(usize, usize)>> = vec![Vec::new(); p.sites.len()];
+    let mut st = State {
+        p,
+        by_site: Vec::new(),
+        remaining: p.need.clone(),
+        weighted: vec![0.0; p.unit_count()],
+        flows: flows.to_vec(),
+    };
+    let mut load = vec![0.0; p.sites.len()];
+    for i in 0..p.unit_count() {
+        let range = p.unit_offsets[i]..p.unit_offsets[i + 1];
+        for (k, (pair, &flow)) in range.clone().zip(p.pairs[range.clone()].iter().zip(&flows[range])) {
+            let j = pair.site as usize;
+            by_site[j].push((i, k));
+            st.remaining[i] -= flow;
+            st.weighted[i] += pair.weight * flow;
+            load[j] += flow;
+        }
+    }
+    st.by_site = by_site;
+    (0..p.sites.len())
+        .into_par_iter()
+        .map(|j| {
+            let s = &p.sites[j];
+            (posts[j] < s.max_posts.max(s.fixed_posts)).then(|| {
+                let unused = (p.capacity_per_post * f64::from(posts[j]) + s.existing_capacity - load[j]).max(0.0);
+                st.gain(j, p.capacity_per_post + unused).0
+            })
+        })
+        .collect()
+}
+
 /// A greedy plan with the flows it assigned as it went.
 pub(crate) struct GreedyPlan {
     /// Posts per site.

@@ -9,6 +9,7 @@ mod greedy;
 mod lagrange;
 mod log;
 mod lp;
+mod marginal;
 mod measures;
 mod mip;
 mod plan;
@@ -18,6 +19,7 @@ mod search;
 mod settings;
 mod site_major;
 
+pub use marginal::{DepMarginal, marginal_posts};
 pub use measures::{DepMeasure, Measures, gini, measure};
 pub use plan::{BoundSource, Plan, PlanSource};
 pub use problem::{Decay, Objective, Pair, PlanParams, Problem, Segment, SiteSpec, build_problem, default_returns};

@@ -34,6 +34,8 @@ pub struct ReportInput<'a> {
     pub sites: &'a [SiteRow],
     /// Per département (all of them; the page keeps `keep_dep`).
     pub deps: &'a [DepMeasure],
+    /// What one post more or fewer is worth, per département (same order; empty: not given).
+    pub marginal: &'a [crate::optimise::DepMarginal],
     /// Département names by code.
     pub dep_names: &'a std::collections::BTreeMap<String, String>,
     /// Départements shown (all if empty).
@@ -157,16 +159,26 @@ fn write_dep_table(html: &mut String, r: &ReportInput<'_>, shown: &dyn Fn(&str) 
         ("Servis", true),
         ("Part servie", true),
         ("Couverture", true),
+        ("Un poste de plus", true),
+        ("Un poste de moins", true),
     ] {
         let _ = write!(html, "<th data-num=\"{}\">{h}</th>", u8::from(numeric));
     }
     html.push_str("</tr></thead>\n<tbody>\n");
-    for d in r.deps.iter().filter(|d| shown(&d.dep)) {
+    let none = crate::optimise::DepMarginal::default();
+    for (i, d) in r.deps.iter().enumerate().filter(|(_, d)| shown(&d.dep)) {
+        let g = r.marginal.get(i).unwrap_or(&none);
+        let value = |v: Option<f64>| {
+            v.map_or_else(|| "<td data-v=\"0\">—</td>".to_owned(), |v| format!("<td data-v=\"{v:.1}\">+{v:.0}</td>"))
+        };
+        let loss = |v: Option<f64>| {
+            v.map_or_else(|| "<td data-v=\"0\">—</td>".to_owned(), |v| format!("<td data-v=\"{v:.1}\">−{v:.0}</td>"))
+        };
         let share = |x: f64| if d.need > 0.0 { x / d.need } else { 0.0 };
         let name = r.dep_names.get(&d.dep).map_or("", String::as_str);
         let _ = writeln!(
             html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.0}</td><td>{:.0}</td><td data-v=\"{:.4}\">{:.1} %</td><td data-v=\"{:.4}\">{:.1} %</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.0}</td><td>{:.0}</td><td data-v=\"{:.4}\">{:.1} %</td><td data-v=\"{:.4}\">{:.1} %</td>{}{}</tr>",
             escape(&d.dep),
             escape(name),
             d.posts,
@@ -175,10 +187,12 @@ fn write_dep_table(html: &mut String, r: &ReportInput<'_>, shown: &dyn Fn(&str) 
             share(d.served),
             100.0 * share(d.served),
             share(d.covered_need),
-            100.0 * share(d.covered_need)
+            100.0 * share(d.covered_need),
+            value(g.next_post_gain),
+            loss(g.last_post_loss)
         );
     }
-    html.push_str("</tbody>\n</table>\n");
+    html.push_str("</tbody>\n</table>\n<p class=\"note\">Un poste de plus : ce qu'ajoute à l'objectif un poste de plus au meilleur site du département, les autres flux inchangés (au moins cela). Un poste de moins : ce que coûte le retrait du poste le moins utile (au plus cela).</p>\n");
 }
 
 /// One panel per territory shown: metropolitan France (Lambert-93) and each DROM

@@ -171,16 +171,37 @@ pub fn write_units_table(w: &mut dyn Write, rows: &[UnitRow]) -> std::io::Result
 }
 
 /// Columns of `departements.csv`.
-pub const DEP_COLUMNS: [&str; 7] = ["dep", "posts", "need", "served", "served_share", "covered_need", "coverage_share"];
+pub const DEP_COLUMNS: [&str; 11] = [
+    "dep",
+    "posts",
+    "need",
+    "served",
+    "served_share",
+    "covered_need",
+    "coverage_share",
+    "next_post_gain",
+    "next_post_site",
+    "last_post_loss",
+    "last_post_site",
+];
 
-/// Writes `departements.csv`: posts, need, served and coverage per département.
+/// Writes `departements.csv`: posts, need, served and coverage per département, and what one
+/// post more or fewer is worth there (`marginal`, same order; blank where it does not apply).
 ///
 /// # Errors
 /// Any write error.
-pub fn write_deps_table(w: &mut dyn Write, m: &Measures) -> std::io::Result<()> {
+pub fn write_deps_table(
+    w: &mut dyn Write,
+    data: &Dataset,
+    m: &Measures,
+    marginal: &[crate::optimise::DepMarginal],
+) -> std::io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(DEP_COLUMNS)?;
-    for d in &m.deps {
+    let value = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.1}"));
+    let site = |j: Option<u32>| j.map_or_else(String::new, |j| data.candidates[j as usize].id.clone());
+    for (d, g) in m.deps.iter().zip(marginal.iter().chain(std::iter::repeat(&crate::optimise::DepMarginal::default())))
+    {
         let share = |x: f64| if d.need > 0.0 { x / d.need } else { 0.0 };
         out.write_record([
             d.dep.as_str(),
@@ -190,6 +211,10 @@ pub fn write_deps_table(w: &mut dyn Write, m: &Measures) -> std::io::Result<()> 
             &format!("{:.4}", share(d.served)),
             &format!("{:.1}", d.covered_need),
             &format!("{:.4}", share(d.covered_need)),
+            &value(g.next_post_gain),
+            &site(g.next_post_site),
+            &value(g.last_post_loss),
+            &site(g.last_post_site),
         ])?;
     }
     out.flush()
