@@ -146,7 +146,7 @@ fn a_folder_holding_other_files_is_not_replaced() {
         .assert()
         .failure();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert!(stderr.contains("holds files maillage does not write (notes.txt)"), "{stderr}");
+    assert!(stderr.contains("holds files this run does not write (notes.txt)"), "{stderr}");
     assert!(!stderr.contains("] greedy"), "refused only after solving:\n{stderr}");
     assert_eq!(fs::read_to_string(&notes).unwrap(), "mine\n");
     assert!(hidden(work.path()).is_empty(), "left {:?}", hidden(work.path()));
@@ -226,6 +226,11 @@ fn compare_refuses_plans_made_on_different_inputs_unless_allowed() {
         cli_command().arg("compare").arg(x).arg(y).args(extra).arg("--out").arg(work.path().join("cmp")).assert()
     };
     compare(&a, &c, &[]).success();
+    // Its --out is a folder of compare files: a plan's folder is not replaced by one.
+    let assert = cli_command().arg("compare").arg(&a).arg(&c).arg("--out").arg(&a).assert().failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("holds files this run does not write (communes.geojson, departements.csv"), "{stderr}");
+    assert!(a.join("plan.csv").exists());
     let assert = compare(&a, &b, &[]).failure();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.contains("were made on different inputs (need.file only in B)"), "{stderr}");

@@ -23,7 +23,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         eprintln!("warning: the plans were made on different inputs: {list}");
     }
     let c = compare_plans(&a, &b);
-    let mut set = OutputSet::new(&args.out)?;
+    let mut set = OutputSet::new(&args.out, maillage::report::COMPARE_SET)?;
     set.write("compare.json", |w| {
         serde_json::to_writer_pretty(&mut *w, &c)?;
         w.write_all(b"\n")

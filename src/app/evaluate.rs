@@ -19,7 +19,7 @@ pub fn evaluate(files: &DataFiles, args: &EvaluateArgs) -> Result<()> {
         args.model.apply(spec, keys);
         args.scope.apply(spec, keys);
     })?;
-    maillage::report::check_output_path(&args.out, maillage::report::OutputKind::Folder)?;
+    maillage::report::check_output_path(&args.out, maillage::report::OutputKind::Folder(maillage::report::PLAN_SET))?;
     let progress = spinner("chargement des données");
     let full = load_dataset(files)?;
     let allocation = read_allocation(&full, &args.allocation)?;

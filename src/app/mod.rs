@@ -23,7 +23,10 @@ use crate::cli::{Cli, Command, ScenarioCommand};
 /// Runs the command.
 pub fn run(cli: Cli) -> Result<()> {
     if let Some(n) = cli.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("setting up worker threads")?;
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(n))
+            .build_global()
+            .context("setting up worker threads")?;
     }
     let files = cli.data.map_or_else(DataFiles::embedded, |dir| DataFiles { dir });
     match cli.command {

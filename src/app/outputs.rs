@@ -78,7 +78,7 @@ impl Outputs<'_> {
                 sources: maillage::report::DATA_SOURCES,
             },
         )?;
-        let mut set = OutputSet::new(out)?;
+        let mut set = OutputSet::new(out, maillage::report::PLAN_SET)?;
         set.write("plan.csv", |w| write_plan_table(w, &sites))?;
         set.write("units.csv", |w| write_units_table(w, &units))?;
         set.write("departements.csv", |w| write_deps_table(w, data, &m, &marginal))?;

@@ -22,7 +22,7 @@ pub fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     let start = Instant::now();
     let (spec, origin) = plan_spec(args)?;
     let out = output_folder(&spec);
-    maillage::report::check_output_path(&out, maillage::report::OutputKind::Folder)?;
+    maillage::report::check_output_path(&out, maillage::report::OutputKind::Folder(maillage::report::PLAN_SET))?;
     let progress = spinner("chargement des données");
     let data = load_dataset(files)?;
     let written =

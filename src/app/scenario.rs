@@ -15,7 +15,10 @@ pub fn check(files: &DataFiles, scenarios: &[PathBuf]) -> Result<()> {
     let mut failed = Vec::new();
     for path in scenarios {
         let outcome = file_spec(path).and_then(|(spec, origin)| {
-            maillage::report::check_output_path(&output_folder(&spec), maillage::report::OutputKind::Folder)?;
+            maillage::report::check_output_path(
+                &output_folder(&spec),
+                maillage::report::OutputKind::Folder(maillage::report::PLAN_SET),
+            )?;
             let inst = build_instance(files, &data, &spec, &origin, &indicatif::ProgressBar::hidden())?;
             plan_problem(&inst, &spec)?;
             Ok(spec.name.unwrap_or_default())

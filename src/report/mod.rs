@@ -16,7 +16,7 @@ pub use compare::{
 pub use html::{DATA_SOURCES, ReportInput, write_report};
 pub use maps::{write_communes_geojson, write_sites_geojson};
 pub use need_table::{NEED_COLUMNS, REACH_COLUMNS, Totals, need_totals, write_need_table, write_reach_table};
-pub use output_set::{HOLD_ENV, OutputKind, OutputSet, check_output_path, remove_staging};
+pub use output_set::{COMPARE_SET, HOLD_ENV, OutputKind, OutputSet, PLAN_SET, check_output_path, remove_staging};
 pub use plan_files::{
     DEP_COLUMNS, PLAN_COLUMNS, SiteRow, UNIT_COLUMNS, UnitRow, site_rows, unit_rows, write_deps_table,
     write_plan_table, write_units_table,

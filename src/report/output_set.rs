@@ -48,9 +48,25 @@ pub fn remove_staging() -> usize {
 pub enum OutputKind {
     /// A regular file (`need --out`, `reach --out`).
     File,
-    /// A folder (`plan --out`).
-    Folder,
+    /// A folder holding nothing but files of this set (`plan --out`: [`PLAN_SET`]), which a
+    /// new set replaces whole.
+    Folder(&'static [&'static str]),
 }
+
+/// The files of a plan's or an evaluation's folder.
+pub const PLAN_SET: &[&str] = &[
+    "plan.csv",
+    "units.csv",
+    "departements.csv",
+    "summary.json",
+    "sites.geojson",
+    "communes.geojson",
+    "report.html",
+    "changes.csv",
+];
+
+/// The files of a comparison's folder.
+pub const COMPARE_SET: &[&str] = &["compare.json", "compare_departements.csv", "compare_sites.csv"];
 
 /// Refuses an output path that exists and is not what the run would replace: a symlink, a
 /// device, a FIFO or a socket, or a file where a folder goes and the other way round.
@@ -63,8 +79,8 @@ pub fn check_output_path(path: &Path, kind: OutputKind) -> Result<(), WriteError
     let what = if t.is_symlink() {
         "a symbolic link"
     } else if t.is_dir() {
-        if kind == OutputKind::Folder {
-            return check_foreign(path);
+        if let OutputKind::Folder(names) = kind {
+            return check_foreign(path, names);
         }
         "a folder"
     } else if t.is_file() {
@@ -77,18 +93,18 @@ pub fn check_output_path(path: &Path, kind: OutputKind) -> Result<(), WriteError
     };
     let expected = match kind {
         OutputKind::File => "a new or regular file",
-        OutputKind::Folder => "a new folder or one maillage wrote",
+        OutputKind::Folder(_) => "a new folder or one maillage wrote",
     };
     Err(WriteError::Refused { path: path.to_owned(), message: format!("it is {what}; expected {expected}") })
 }
 
-/// Refuses a folder holding files a run does not write (swapping the set in would lose them).
-fn check_foreign(dest: &Path) -> Result<(), WriteError> {
+/// Refuses a folder holding files other than `names` (swapping the set in would lose them).
+fn check_foreign(dest: &Path, names: &[&str]) -> Result<(), WriteError> {
     let Ok(entries) = fs::read_dir(dest) else { return Ok(()) };
     let mut foreign: Vec<String> = entries
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !is_output_name(n))
+        .filter(|n| !names.contains(&n.as_str()))
         .collect();
     if foreign.is_empty() {
         return Ok(());
@@ -97,7 +113,7 @@ fn check_foreign(dest: &Path) -> Result<(), WriteError> {
     Err(WriteError::Refused {
         path: dest.to_owned(),
         message: format!(
-            "it holds files maillage does not write ({}): choose a new folder or empty it",
+            "it holds files this run does not write ({}): choose a new folder or empty it",
             foreign.join(", ")
         ),
     })
@@ -109,6 +125,7 @@ pub struct OutputSet {
     dest: PathBuf,
     staging: PathBuf,
     names: Vec<String>,
+    set: &'static [&'static str],
 }
 
 impl OutputSet {
@@ -116,8 +133,8 @@ impl OutputSet {
     ///
     /// # Errors
     /// `dest` is not a folder ([`check_output_path`]) or the staging folder cannot be made.
-    pub fn new(dest: &Path) -> Result<Self, WriteError> {
-        check_output_path(dest, OutputKind::Folder)?;
+    pub fn new(dest: &Path, set: &'static [&'static str]) -> Result<Self, WriteError> {
+        check_output_path(dest, OutputKind::Folder(set))?;
         let parent = match dest.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
             _ => PathBuf::from("."),
@@ -128,7 +145,7 @@ impl OutputSet {
         let staging = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".staging").tempdir_in(&parent);
         let staging = staging.map_err(io)?.keep();
         register(&staging);
-        Ok(Self { dest: dest.to_owned(), staging, names: Vec::new() })
+        Ok(Self { dest: dest.to_owned(), staging, names: Vec::new(), set })
     }
 
     /// Where `name` will be once the set is swapped in.
@@ -147,6 +164,7 @@ impl OutputSet {
         fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<(), WriteError> {
         let io = |source| WriteError::Io { path: self.dest.join(name), source };
+        debug_assert!(self.set.contains(&name), "{name} is not in its output set");
         let path = self.staging.join(name);
         let mut w = BufWriter::new(fs::File::create(&path).map_err(io)?);
         fill(&mut w).map_err(io)?;
@@ -181,7 +199,7 @@ impl OutputSet {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         let io = |source: std::io::Error| WriteError::Io { path: self.dest.clone(), source };
         // Checked again: the folder may have changed during the run.
-        if let Err(e) = check_foreign(&self.dest) {
+        if let Err(e) = check_foreign(&self.dest, self.set) {
             let _ = fs::remove_dir_all(&self.staging);
             return Err(e);
         }
@@ -231,25 +249,6 @@ impl Drop for OutputSet {
         }
         unregister(&self.staging);
     }
-}
-
-/// The files a plan, an evaluation or a comparison writes into its folder.
-fn is_output_name(name: &str) -> bool {
-    const NAMES: [&str; 12] = [
-        "plan.csv",
-        "units.csv",
-        "departements.csv",
-        "summary.json",
-        "sites.geojson",
-        "communes.geojson",
-        "report.html",
-        "changes.csv",
-        "compare.json",
-        "compare_departements.csv",
-        "compare_sites.csv",
-        "README.txt",
-    ];
-    NAMES.contains(&name)
 }
 
 /// Environment variable naming a file that a run creates once its set is staged, then waits
