@@ -53,13 +53,13 @@ pub fn open_input(path: &Path) -> std::io::Result<Box<dyn Read>> {
         let (bytes, gzipped) = find(path).ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))?;
         return Ok(if gzipped { Box::new(flate2::read::GzDecoder::new(bytes)) } else { Box::new(bytes) });
     }
-    Ok(Box::new(std::fs::File::open(path)?))
+    Ok(Box::new(std::fs::File::open(super::dialect::split_sheet(path).0)?))
 }
 
 /// Whether an input exists (embedded, or a regular file on disk).
 #[must_use]
 pub fn input_exists(path: &Path) -> bool {
-    if path.starts_with(EMBEDDED_DIR) { find(path).is_some() } else { path.is_file() }
+    if path.starts_with(EMBEDDED_DIR) { find(path).is_some() } else { super::dialect::split_sheet(path).0.is_file() }
 }
 
 /// The bytes of an input, as the file holds them (to hash it).

@@ -1,6 +1,7 @@
 //! Input boundary: reads and validates the data directory into a [`Dataset`].
 
 mod allocation;
+mod dialect;
 mod embedded;
 mod need_file;
 mod od_matrix;

@@ -15,7 +15,12 @@ pub(crate) struct Table {
     path: PathBuf,
     reader: csv::Reader<Box<dyn Read>>,
     columns: HashMap<String, usize>,
+    /// Numbers use a decimal comma (semicolon-separated files).
+    decimal_comma: bool,
 }
+
+/// Other spellings of a column, as INSEE and data.gouv files have them (matched ignoring case).
+const ALIASES: [(&str, &[&str]); 1] = [("insee", &["codgeo", "code_insee", "code_commune_insee", "insee_com"])];
 
 /// One data row, with its line number.
 pub(crate) struct Row<'t> {
@@ -25,23 +30,34 @@ pub(crate) struct Row<'t> {
 }
 
 impl Table {
-    /// Opens `path` (gzip if it ends in `.gz`) and checks that every `required` column is present.
+    /// Opens `path` (gzip if it ends in `.gz`; any dialect of [`super::dialect`]) and checks
+    /// that every `required` column is present.
     pub(crate) fn open(path: &Path, required: &[&str]) -> Result<Self, LoadError> {
-        let file = super::open_input(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?;
-        let raw: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
-            Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
-        } else {
-            Box::new(file)
-        };
-        Self::from_reader(path, raw, required)
+        let (raw, dialect) = super::dialect::open_table(path, |file| {
+            let input = super::open_input(file)?;
+            Ok(if file.extension().is_some_and(|e| e == "gz") {
+                Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(input)))
+            } else {
+                input
+            })
+        })?;
+        if let Some(d) = dialect.describe() {
+            eprintln!("{}: read as {d}", path.display());
+        }
+        Self::from_reader(path, raw, required, &dialect)
     }
 
-    /// Reads CSV from any source; `path` is only used in messages.
-    pub(crate) fn from_reader(path: &Path, raw: Box<dyn Read>, required: &[&str]) -> Result<Self, LoadError> {
+    /// Reads CSV text in `dialect` from any source; `path` is only used in messages.
+    pub(crate) fn from_reader(
+        path: &Path,
+        raw: Box<dyn Read>,
+        required: &[&str],
+        dialect: &super::dialect::Dialect,
+    ) -> Result<Self, LoadError> {
         let path = path.to_owned();
         let limited: Box<dyn Read> =
             Box::new(LineLimit { inner: raw, run: 0, breaks: 0, quoted: false, record_line: 1 });
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(limited);
+        let mut reader = csv::ReaderBuilder::new().flexible(false).delimiter(dialect.separator).from_reader(limited);
         let expected = required.join(",");
         let headers = match reader.headers() {
             Ok(h) => h.clone(),
@@ -58,21 +74,24 @@ impl Table {
                 return Err(LoadError::DuplicateColumn { path, column: name.to_owned() });
             }
         }
+        for (col, aliases) in ALIASES {
+            if !columns.contains_key(col)
+                && let Some(i) = headers.iter().position(|h| aliases.contains(&h.trim().to_lowercase().as_str()))
+            {
+                columns.insert(col.to_owned(), i);
+            }
+        }
         for col in required {
             if !columns.contains_key(*col) {
                 let mut found = headers.iter().collect::<Vec<_>>().join(",");
                 // One column holding ';' or tabs: the file is delimited by something else.
-                if headers.len() == 1 {
-                    for (sep, name) in [(';', "semicolons"), ('\t', "tabs")] {
-                        if headers[0].contains(sep) {
-                            found = format!("{found:?}, separated by {name}: expected commas");
-                        }
-                    }
+                if headers.len() == 1 && headers[0].contains('\t') {
+                    found = format!("{found:?}, separated by tabs: expected commas or semicolons");
                 }
                 return Err(LoadError::MissingColumn { path, column: (*col).to_owned(), found });
             }
         }
-        Ok(Self { path, reader, columns })
+        Ok(Self { path, reader, columns, decimal_comma: dialect.decimal_comma })
     }
 
     /// Whether the header has `column`.
@@ -154,7 +173,10 @@ impl Row<'_> {
 
     /// Parses `column` as a finite number within `range`.
     pub(crate) fn f64_in(&self, column: &str, range: std::ops::RangeInclusive<f64>) -> Result<f64, LoadError> {
-        match self.str(column).parse::<f64>() {
+        let text = self.str(column);
+        let parsed =
+            if self.table.decimal_comma { text.replacen(',', ".", 1).parse::<f64>() } else { text.parse::<f64>() };
+        match parsed {
             Ok(v) if v.is_finite() && range.contains(&v) => Ok(v),
             _ => Err(self.error(column, format!("a number between {} and {}", range.start(), range.end()))),
         }

@@ -41,6 +41,7 @@ pub fn stage(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<(
         _ => std::path::PathBuf::from("."),
     };
     let name = path.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    fs::create_dir_all(&dir).map_err(io)?;
     let tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(&dir).map_err(io)?;
     let tmp_path = tmp.path().to_owned();
     super::output_set::register(&tmp_path);
