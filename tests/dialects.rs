@@ -124,3 +124,66 @@ fn a_file_in_no_text_encoding_is_refused_with_its_byte_offset() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_city_code_spreads_over_its_arrondissements() {
+    let work = tempfile::tempdir().unwrap();
+    let sample = crate::util::sample();
+    let lyon: Vec<&maillage::DemandUnit> =
+        sample.units.iter().filter(|u| u.code.as_str().starts_with("6938")).collect();
+    assert!(lyon.len() >= 2, "the sample splits Lyon");
+    let population: u64 = lyon.iter().map(|u| u.population).sum();
+    // Need: the city's 9,000 split by population, the commune's own kept.
+    let need = work.path().join("need.csv");
+    fs::write(&need, "insee,need\n69123,9000\n69029,100\n").unwrap();
+    let out = work.path().join("n.csv");
+    let stderr = run(&["need".as_ref(), "--need".as_ref(), need.as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    assert!(stderr.contains("need of 69123 over") && stderr.contains("split by population"), "{stderr}");
+    let mut r = csv::Reader::from_path(&out).unwrap();
+    let mut total = 0.0;
+    for rec in r.records().map(Result::unwrap) {
+        let value: f64 = rec[7].parse().unwrap();
+        total += value;
+        if let Some(u) = lyon.iter().find(|u| u.code.as_str() == &rec[0]) {
+            let share = 9000.0 * u.population as f64 / population as f64;
+            assert!((value - share).abs() < 0.06, "{}: {value} against {share}", &rec[0]);
+        }
+    }
+    assert!((total - 9100.0).abs() < 0.5, "total need {total}");
+    // The city and one of its arrondissements: refused, both lines named.
+    fs::write(&need, format!("insee,need\n69123,9000\n{},100\n", lyon[0].code.as_str())).unwrap();
+    let output = cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["need", "--need"])
+        .arg(&need)
+        .arg("--out")
+        .arg(work.path().join("bad.csv"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("need.csv:3:") && stderr.contains("(line 2 gives the other: double counting)"), "{stderr}");
+    // OD: a row from the city applies to each arrondissement.
+    let od = work.path().join("od.csv");
+    fs::write(&od, "origin,destination,minutes\n69123,69029,11\n").unwrap();
+    let reach = work.path().join("reach.csv");
+    run(&["reach".as_ref(), "--od".as_ref(), od.as_os_str(), "--out".as_ref(), reach.as_os_str()]);
+    let text = fs::read_to_string(&reach).unwrap();
+    for u in &lyon {
+        let to_69029 = text
+            .lines()
+            .any(|l| l.starts_with(&format!("{},", u.code.as_str())) && l.split(',').nth(3) == Some("69029"));
+        assert!(to_69029, "{} does not reach 69029:\n{text}", u.code.as_str());
+    }
+    // Allocation: the city's posts at one arrondissement, said.
+    let alloc = work.path().join("alloc.csv");
+    fs::write(&alloc, "insee,posts\n69123,2\n").unwrap();
+    let eval = work.path().join("eval");
+    let stderr =
+        run(&["evaluate".as_ref(), "--allocation".as_ref(), alloc.as_os_str(), "--out".as_ref(), eval.as_os_str()]);
+    assert!(stderr.contains("2 posts of Paris, Lyon, Marseille placed in the arrondissement nearest"), "{stderr}");
+    let plan = fs::read_to_string(eval.join("plan.csv")).unwrap();
+    assert_eq!(plan.lines().count(), 2, "one site with both posts:\n{plan}");
+    assert!(plan.lines().nth(1).unwrap().contains(",6938"), "{plan}");
+}

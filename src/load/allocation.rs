@@ -109,7 +109,7 @@ pub fn load_allocation(path: &Path, data: &Dataset) -> Result<Allocation, LoadEr
             *by_id
                 .get(id)
                 .ok_or_else(|| row.error("id", "a candidate id of this data (was the plan made with other data?)"))?
-        } else if !data.arrondissements_of(&code).is_empty() && format == AllocationFormat::Structures {
+        } else if !data.arrondissements_of(&code).is_empty() {
             out.posts_at_city_point += posts;
             let unit = nearest_arrondissement(data, &code, row)?;
             town_hall[&unit]
@@ -128,22 +128,24 @@ pub fn load_allocation(path: &Path, data: &Dataset) -> Result<Allocation, LoadEr
     Ok(out)
 }
 
-/// The arrondissement of a split city nearest the row's `commune_lat`/`commune_lon`, or its
-/// first arrondissement when the row has no point.
+/// The arrondissement of a split city nearest the row's `commune_lat`/`commune_lon`, or, when
+/// the row has no point, nearest the city's point (its arrondissements' points weighted by
+/// population).
 fn nearest_arrondissement(data: &Dataset, city: &CommuneCode, row: &super::table::Row<'_>) -> Result<u32, LoadError> {
     let arrs = data.arrondissements_of(city);
-    let point = if row.has("commune_lat") && row.has("commune_lon") && !row.str("commune_lat").is_empty() {
+    let target = if row.has("commune_lat") && row.has("commune_lon") && !row.str("commune_lat").is_empty() {
         Some(super::units::point(row, "commune_lon", "commune_lat")?)
     } else {
-        None
+        let population: f64 = arrs.iter().map(|a| data.units[a.get()].population as f64).sum::<f64>().max(1.0);
+        let (lon, lat) = arrs.iter().fold((0.0, 0.0), |(lon, lat), a| {
+            let u = &data.units[a.get()];
+            let w = u.population as f64 / population;
+            (lon + w * u.point.lon(), lat + w * u.point.lat())
+        });
+        crate::LonLat::new(lon, lat).ok()
     };
-    let best = match point {
-        Some(p) => arrs.iter().copied().min_by(|a, b| {
-            let da = crate::spatial::great_circle_m(p, data.units[a.get()].point);
-            let db = crate::spatial::great_circle_m(p, data.units[b.get()].point);
-            da.total_cmp(&db).then(a.0.cmp(&b.0))
-        }),
-        None => arrs.first().copied(),
-    };
+    let distance =
+        |u: &crate::UnitIdx| target.map_or(0.0, |t| crate::spatial::great_circle_m(t, data.units[u.get()].point));
+    let best = arrs.iter().copied().min_by(|a, b| distance(a).total_cmp(&distance(b)).then(a.0.cmp(&b.0)));
     Ok(best.map_or(0, |u| u.0))
 }

@@ -133,6 +133,14 @@ impl Dataset {
         self.cities.get(city).map_or(&[], Vec::as_slice)
     }
 
+    /// The units a code read at `row` stands for: its own, or a split city's arrondissements
+    /// (75056, 69123, 13055).
+    pub(crate) fn resolve_units(&self, row: &table::Row<'_>, field: &str) -> Result<Vec<UnitIdx>, LoadError> {
+        let code = row.code(field)?;
+        let arrs = self.arrondissements_of(&code);
+        if arrs.is_empty() { Ok(vec![self.resolve_code(row, field)?]) } else { Ok(arrs.to_vec()) }
+    }
+
     /// Looks up a code read at `row`, with a hint when a split city is given instead of its arrondissements.
     pub(crate) fn resolve_code(&self, row: &table::Row<'_>, field: &str) -> Result<UnitIdx, LoadError> {
         let code = row.code(field)?;

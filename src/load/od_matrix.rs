@@ -1,4 +1,5 @@
-//! An imported travel-time matrix: CSV `origin,destination,minutes` between demand units.
+//! An imported travel-time matrix: CSV `origin,destination,minutes` between demand units. A
+//! row from or to a split city's code (75056, 69123, 13055) applies to each arrondissement.
 
 use std::path::Path;
 
@@ -26,20 +27,24 @@ pub fn load_od_matrix(path: &Path, data: &Dataset) -> Result<TravelMatrix, LoadE
     // Streamed into the matrix itself: a few bytes a pair, whatever the file's size.
     let mut matrix = TravelMatrix::default();
     table.for_each_row(|row| {
-        let origin = data.resolve_code(row, "origin")?;
-        let destination = data.resolve_code(row, "destination")?;
+        let origins = data.resolve_units(row, "origin")?;
+        let destinations = data.resolve_units(row, "destination")?;
         let minutes = row.f64_in("minutes", 0.0..=MAX_MINUTES)?;
-        let reach = great_circle_m(data.units[origin.get()].point, data.units[destination.get()].point)
-            + offset_m[destination.get()];
-        if matrix.insert(origin, destination, minutes as f32, reach).is_some() {
-            let (o, d) = (row.str("origin").to_owned(), row.str("destination").to_owned());
-            return Err(LoadError::Duplicate {
-                path: path.to_owned(),
-                line: row.line(),
-                field: "origin,destination".to_owned(),
-                value: format!("{o},{d}"),
-                first_line: first_line_of(path, data, origin, destination)?,
-            });
+        for &origin in &origins {
+            for &destination in &destinations {
+                let reach = great_circle_m(data.units[origin.get()].point, data.units[destination.get()].point)
+                    + offset_m[destination.get()];
+                if matrix.insert(origin, destination, minutes as f32, reach).is_some() {
+                    let (o, d) = (row.str("origin").to_owned(), row.str("destination").to_owned());
+                    return Err(LoadError::Duplicate {
+                        path: path.to_owned(),
+                        line: row.line(),
+                        field: "origin,destination".to_owned(),
+                        value: format!("{o},{d}"),
+                        first_line: first_line_of(path, data, origin, destination)?,
+                    });
+                }
+            }
         }
         Ok(())
     })?;
@@ -53,8 +58,8 @@ fn first_line_of(path: &Path, data: &Dataset, origin: UnitIdx, destination: Unit
     let mut found = None;
     table.for_each_row(|row| {
         if found.is_none()
-            && data.resolve_code(row, "origin")? == origin
-            && data.resolve_code(row, "destination")? == destination
+            && data.resolve_units(row, "origin")?.contains(&origin)
+            && data.resolve_units(row, "destination")?.contains(&destination)
         {
             found = Some(row.line());
         }
