@@ -60,7 +60,7 @@ pub enum Command {
     /// structures such as the real 2021–22 CnFS allocation (`insee_2026,postes_attribues,
     /// investissement_etat_eur`…), as is; `--allocation cnfs-2021` evaluates the embedded one.
     /// Writes the same files as `plan`.
-    Evaluate(EvaluateArgs),
+    Evaluate(Box<EvaluateArgs>),
 
     /// Validate scenario files (TOML) without solving: `maillage scenario check FILE…`.
     #[command(subcommand)]
@@ -351,6 +351,10 @@ pub struct MapOptions {
     /// (repeatable; 59, 2A, 971…). The plan itself stays national: a prefecture's extract.
     #[arg(long = "departement", value_name = "DEP")]
     pub departements: Vec<String>,
+
+    /// Do not write plan.xlsx (the tables as a spreadsheet, beside the CSVs).
+    #[arg(long = "no-xlsx")]
+    pub no_xlsx: bool,
 }
 
 fn dep_limit(s: &str) -> Result<(String, u32), String> {
@@ -528,6 +532,10 @@ impl ScopeOptions {
                 list.extend(given.iter().cloned());
                 keys.push(key);
             }
+        }
+        if self.map.no_xlsx {
+            spec.outputs.xlsx = false;
+            keys.push("outputs.xlsx");
         }
     }
 }

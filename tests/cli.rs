@@ -115,10 +115,10 @@ fn a_write_failing_half_way_leaves_every_previous_output_intact() {
         files
     };
     let before = snapshot();
-    assert_eq!(before.len(), 7);
+    assert_eq!(before.len(), 8, "the seven files and plan.xlsx");
     // A different scenario whose writing fails on each output in turn (fault injection after
     // the file's content was written, before it is in place).
-    for name in ["plan.csv", "units.csv", "communes.geojson", "report.html"] {
+    for name in ["plan.csv", "units.csv", "communes.geojson", "report.html", "plan.xlsx"] {
         let assert = run("3").env(maillage::report::FAIL_WRITE_ENV, name).assert().failure();
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
         assert!(stderr.contains(name) && stderr.contains("cannot write"), "{stderr}");
@@ -196,7 +196,7 @@ fn plan_outputs_do_not_depend_on_the_thread_count() {
             .assert()
             .success();
     }
-    for file in ["plan.csv", "units.csv"] {
+    for file in ["plan.csv", "units.csv", "departements.csv", "plan.xlsx"] {
         let a = fs::read(out.path().join("1").join(file)).unwrap();
         let b = fs::read(out.path().join("2").join(file)).unwrap();
         assert_eq!(a, b, "{file} differs between 1 and 2 threads");

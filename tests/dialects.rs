@@ -187,3 +187,54 @@ fn a_city_code_spreads_over_its_arrondissements() {
     assert_eq!(plan.lines().count(), 2, "one site with both posts:\n{plan}");
     assert!(plan.lines().nth(1).unwrap().contains(",6938"), "{plan}");
 }
+
+#[test]
+fn plan_xlsx_holds_the_numbers_of_the_csvs() {
+    use calamine::{Data, Reader};
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("p");
+    run(&["plan".as_ref(), "--posts".as_ref(), "9".as_ref(), "--out".as_ref(), out.as_os_str()]);
+    let mut book = calamine::open_workbook_auto(out.join("plan.xlsx")).unwrap();
+    assert_eq!(book.sheet_names(), ["Synthèse", "Sites", "Communes", "Départements"]);
+    let number = |d: &Data| match d {
+        Data::Float(f) => *f,
+        Data::Int(i) => *i as f64,
+        other => panic!("not a number: {other:?}"),
+    };
+    let csv_rows = |name: &str| -> Vec<csv::StringRecord> {
+        csv::Reader::from_path(out.join(name)).unwrap().records().map(Result::unwrap).collect()
+    };
+    // Sites: id, posts, cost and served as in plan.csv.
+    let sites = book.worksheet_range("Sites").unwrap();
+    let plan = csv_rows("plan.csv");
+    assert_eq!(sites.height(), plan.len() + 1);
+    for (row, rec) in sites.rows().skip(1).zip(&plan) {
+        assert_eq!(row[0].to_string(), &rec[0]);
+        for (c, col) in [(5, 5), (6, 6), (7, 7)] {
+            let v: f64 = rec[col].parse().unwrap();
+            assert!((number(&row[c]) - v).abs() <= 0.05 + 1e-9 * v.abs(), "{} column {col}", &rec[0]);
+        }
+    }
+    // Communes: every unit, its need and its served people.
+    let units = book.worksheet_range("Communes").unwrap();
+    let csv_units = csv_rows("units.csv");
+    assert_eq!(units.height(), csv_units.len() + 1);
+    for (row, rec) in units.rows().skip(1).zip(&csv_units) {
+        assert_eq!(row[0].to_string(), &rec[0], "codes keep their zeros as text");
+        for col in [4, 5] {
+            let v: f64 = rec[col].parse().unwrap();
+            assert!((number(&row[col]) - v).abs() <= 0.05 + 1e-9 * v.abs(), "{} column {col}", &rec[0]);
+        }
+    }
+    // Départements: posts and served.
+    let deps = book.worksheet_range("Départements").unwrap();
+    for (row, rec) in deps.rows().skip(1).zip(&csv_rows("departements.csv")) {
+        assert_eq!(row[0].to_string(), &rec[0]);
+        assert_eq!(number(&row[2]).to_string(), rec[1], "posts of {}", &rec[0]);
+        assert!((number(&row[4]) - rec[3].parse::<f64>().unwrap()).abs() <= 0.05);
+    }
+    // --no-xlsx writes none.
+    let bare = work.path().join("bare");
+    run(&["plan".as_ref(), "--posts".as_ref(), "9".as_ref(), "--no-xlsx".as_ref(), "--out".as_ref(), bare.as_os_str()]);
+    assert!(!bare.join("plan.xlsx").exists() && bare.join("plan.csv").exists());
+}

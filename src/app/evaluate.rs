@@ -62,6 +62,7 @@ pub fn evaluate(files: &DataFiles, args: &EvaluateArgs) -> Result<()> {
         problem: &problem,
         plan: &plan,
         only_deps: &spec.outputs.departements,
+        xlsx: spec.outputs.xlsx,
         reproduce: reproduce(&inst, command, &[allocation_path(&args.allocation)])?,
         title: "Évaluation d'une allocation",
         parameters: &parameters,

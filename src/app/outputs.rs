@@ -20,6 +20,8 @@ pub struct Outputs<'a> {
     pub plan: &'a Plan,
     /// Maps and report only for these départements (all if empty).
     pub only_deps: &'a [String],
+    /// Whether `plan.xlsx` is written.
+    pub xlsx: bool,
     /// Command and input hashes, for summary.json.
     pub reproduce: Reproduce,
     /// Report title.
@@ -86,6 +88,17 @@ impl Outputs<'_> {
         set.write("sites.geojson", |w| write_sites_geojson(w, &shown_sites))?;
         set.write("communes.geojson", |w| write_communes_geojson(w, &units, &inst.shapes, &|i| shown(&units[i].dep)))?;
         set.write("report.html", |w| w.write_all(&html))?;
+        if self.xlsx {
+            let book = maillage::report::plan_workbook(&maillage::report::WorkbookInput {
+                summary: &summary,
+                sites: &sites,
+                units: &units,
+                deps: &m.deps,
+                marginal: &marginal,
+                dep_names: &inst.dep_names,
+            })?;
+            set.write("plan.xlsx", |w| w.write_all(&book))?;
+        }
         if let Some(previous) = &problem.previous {
             set.write("changes.csv", |w| write_changes(w, data, previous, &plan.posts))?;
         }

@@ -131,6 +131,7 @@ pub fn plan_on(
         problem: &problem,
         plan: &plan,
         only_deps: &spec.outputs.departements,
+        xlsx: spec.outputs.xlsx,
         reproduce,
         title,
         parameters: &parameters,

@@ -8,6 +8,7 @@ mod need_table;
 mod output_set;
 mod plan_files;
 mod summary;
+mod xlsx;
 
 pub use atomic::{FAIL_WRITE_ENV, Staged, stage, write_all_atomic, write_atomic};
 pub use compare::{
@@ -22,3 +23,4 @@ pub use plan_files::{
     write_plan_table, write_units_table,
 };
 pub use summary::{Reproduce, Summary, ZoneTotals, summarise, write_console_summary, write_summary};
+pub use xlsx::{WorkbookInput, plan_workbook};

@@ -63,6 +63,7 @@ pub const PLAN_SET: &[&str] = &[
     "communes.geojson",
     "report.html",
     "changes.csv",
+    "plan.xlsx",
 ];
 
 /// The files of a comparison's folder.

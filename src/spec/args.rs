@@ -4,7 +4,7 @@
 use super::{DecayKind, PlanSpec};
 
 /// Each option's TOML key and its `plan` flag.
-const FLAGS: [(&str, &str); 33] = [
+const FLAGS: [(&str, &str); 34] = [
     ("name", "--name"),
     ("description", "--description"),
     ("posts", "--posts"),
@@ -35,6 +35,7 @@ const FLAGS: [(&str, &str); 33] = [
     ("area.regions", "--region"),
     ("outputs.out", "--out"),
     ("outputs.departements", "--departement"),
+    ("outputs.xlsx", "--no-xlsx"),
     ("continuity.previous", "--previous"),
     ("continuity.max_moves", "--max-moves"),
     ("continuity.add", "--add"),
@@ -121,6 +122,9 @@ pub fn to_args(spec: &PlanSpec) -> Vec<ArgPair> {
     }
     if !spec.value.diminishing_returns {
         a.push(("--no-diminishing-returns", None));
+    }
+    if !spec.outputs.xlsx {
+        a.push(("--no-xlsx", None));
     }
     a
 }

@@ -261,7 +261,7 @@ impl AreaSpec {
 }
 
 /// `[outputs]`: where the files go and which départements the maps show.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct OutputsSpec {
     /// Output folder (`batch` sets its own).
@@ -270,6 +270,15 @@ pub struct OutputsSpec {
     /// Maps and report only for these départements: a prefecture's extract.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub departements: Vec<String>,
+    /// Write `plan.xlsx` beside the CSVs.
+    pub xlsx: bool,
+}
+
+impl Default for OutputsSpec {
+    /// No folder named, every département, `plan.xlsx` written.
+    fn default() -> Self {
+        Self { out: None, departements: Vec::new(), xlsx: true }
+    }
 }
 
 /// `[continuity]`: start from the current plan.
