@@ -34,6 +34,7 @@ enum Cell {
     Share,
     Euros,
     Minutes,
+    Ratio,
 }
 
 struct Formats {
@@ -42,6 +43,7 @@ struct Formats {
     share: Format,
     euros: Format,
     minutes: Format,
+    ratio: Format,
 }
 
 fn formats() -> Formats {
@@ -52,6 +54,7 @@ fn formats() -> Formats {
         share: Format::new().set_num_format("0.0%"),
         euros: Format::new().set_num_format("#,##0 \"€\""),
         minutes: Format::new().set_num_format("0.0"),
+        ratio: Format::new().set_num_format("0.000"),
     }
 }
 
@@ -98,6 +101,9 @@ fn sheet(
                 (Value::Number(Some(v)), Cell::Minutes) => {
                     ws.write_number_with_format(r, c, v, &f.minutes)?;
                 }
+                (Value::Number(Some(v)), Cell::Ratio) => {
+                    ws.write_number_with_format(r, c, v, &f.ratio)?;
+                }
             }
         }
     }
@@ -143,7 +149,7 @@ fn synthese_sheet(book: &mut Workbook, f: &Formats, s: &Summary) -> Result<(), X
         ("Écart à la borne", Number(s.gap), Cell::Share),
         ("Départements servis", Number(Some(s.departements_served as f64)), Cell::Count),
         ("Part servie du département le moins servi", Number(Some(s.min_dep_served_share)), Cell::Share),
-        ("Gini des parts servies", Number(Some(s.gini_dep_served_share)), Cell::Minutes),
+        ("Gini des parts servies", Number(Some(s.gini_dep_served_share)), Cell::Ratio),
         ("Méthode", Text(s.method.clone()), Cell::Text),
     ];
     {
@@ -162,6 +168,7 @@ fn synthese_sheet(book: &mut Workbook, f: &Formats, s: &Summary) -> Result<(), X
                 (Number(Some(v)), Cell::Share) => drop(ws.write_number_with_format(r, 1, v, &f.share)?),
                 (Number(Some(v)), Cell::Euros) => drop(ws.write_number_with_format(r, 1, v, &f.euros)?),
                 (Number(Some(v)), Cell::Minutes) => drop(ws.write_number_with_format(r, 1, v, &f.minutes)?),
+                (Number(Some(v)), Cell::Ratio) => drop(ws.write_number_with_format(r, 1, v, &f.ratio)?),
                 (Number(Some(v)), _) => drop(ws.write_number_with_format(r, 1, v, &f.count)?),
             }
         }
