@@ -42,6 +42,11 @@ fn dialects(dir: &Path, stem: &str, plain: &str) -> Vec<PathBuf> {
     workbook.save(&book).unwrap();
     files.push(book.clone());
     files.push(PathBuf::from(format!("{}#Feuil1", book.display())));
+    // The same table saved by LibreOffice Calc as OpenDocument (`soffice --headless
+    // --infilter=CSV:44,34,76,1 --convert-to ods STEM.csv`), committed: no ODS writer here.
+    let ods = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/{stem}.ods"));
+    assert!(ods.is_file(), "{} missing", ods.display());
+    files.push(ods);
     files
 }
 
@@ -237,4 +242,37 @@ fn plan_xlsx_holds_the_numbers_of_the_csvs() {
     let bare = work.path().join("bare");
     run(&["plan".as_ref(), "--posts".as_ref(), "9".as_ref(), "--no-xlsx".as_ref(), "--out".as_ref(), bare.as_os_str()]);
     assert!(!bare.join("plan.xlsx").exists() && bare.join("plan.csv").exists());
+}
+
+#[test]
+fn compare_and_batch_write_their_workbooks_too() {
+    use calamine::Reader;
+    let work = tempfile::tempdir().unwrap();
+    let (a, b, cmp) = (work.path().join("a"), work.path().join("b"), work.path().join("cmp"));
+    run(&["plan".as_ref(), "--posts".as_ref(), "5".as_ref(), "--out".as_ref(), a.as_os_str()]);
+    run(&["plan".as_ref(), "--posts".as_ref(), "8".as_ref(), "--out".as_ref(), b.as_os_str()]);
+    cli_command().arg("compare").arg(&a).arg(&b).arg("--out").arg(&cmp).assert().success();
+    let mut book = calamine::open_workbook_auto(cmp.join("compare.xlsx")).unwrap();
+    assert_eq!(book.sheet_names(), ["Synthèse", "Départements", "Sites"]);
+    let sites = book.worksheet_range("Sites").unwrap();
+    let csv_sites = fs::read_to_string(cmp.join("compare_sites.csv")).unwrap();
+    assert_eq!(sites.height(), csv_sites.lines().count(), "one row per site that differs");
+    let scenarios = work.path().join("scenarios");
+    fs::create_dir(&scenarios).unwrap();
+    fs::write(scenarios.join("s.toml"), "posts = 4\nsolver = \"greedy\"\n").unwrap();
+    let batch = work.path().join("batch");
+    cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .arg("batch")
+        .arg(&scenarios)
+        .arg("--out")
+        .arg(&batch)
+        .assert()
+        .success();
+    let mut book = calamine::open_workbook_auto(batch.join("batch_summary.xlsx")).unwrap();
+    let table = book.worksheet_range("Scénarios").unwrap();
+    assert_eq!(table.height(), 2);
+    assert_eq!(table.get((1, 2)).unwrap().to_string(), "ok");
+    assert_eq!(table.get((1, 3)).unwrap().to_string(), "4");
 }

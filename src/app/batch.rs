@@ -188,6 +188,35 @@ pub fn batch(files: &DataFiles, args: &BatchArgs) -> Result<()> {
 }
 
 fn write_batch_summary(out: &Path, rows: &[BatchRow]) -> Result<PathBuf> {
+    use maillage::report::{TableCell::Number, TableCell::Text, TableSheet, tables_workbook};
+    let number = |v: &Option<String>, decimals: u8| Number(v.as_deref().and_then(|s| s.parse().ok()), decimals);
+    let book = tables_workbook(&[TableSheet {
+        name: "Scénarios".into(),
+        headers: BATCH_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Text(r.scenario.clone()),
+                    Text(r.file.clone()),
+                    Text(r.status.clone()),
+                    Number(r.posts.map(f64::from), 0),
+                    number(&r.cost_eur, 0),
+                    number(&r.served, 0),
+                    number(&r.weighted_served, 0),
+                    number(&r.objective, 1),
+                    number(&r.lp_bound, 1),
+                    number(&r.gap, 5),
+                    number(&r.coverage_share, 5),
+                    Number(r.departements_served.map(|d| d as f64), 0),
+                    number(&r.min_dep_served_share, 5),
+                    number(&r.gini_dep_served_share, 5),
+                    Text(r.error.clone()),
+                ]
+            })
+            .collect(),
+    }])?;
+    write_atomic(&out.join("batch_summary.xlsx"), |w| w.write_all(&book))?;
     let summary_path = out.join("batch_summary.csv");
     write_atomic(&summary_path, |w| {
         let mut out = csv::WriterBuilder::new().has_headers(false).from_writer(w);

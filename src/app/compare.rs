@@ -30,6 +30,8 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
     })?;
     set.write("compare_departements.csv", |w| write_dep_diffs(w, &c))?;
     set.write("compare_sites.csv", |w| write_site_diffs(w, &c))?;
+    let book = compare_workbook(&c)?;
+    set.write("compare.xlsx", |w| w.write_all(&book))?;
     let paths = set.commit()?;
     println!("Comparaison  A = {}  B = {}", args.a.display(), args.b.display());
     println!("  {:<24} {:>14} {:>14} {:>14}", "mesure", "A", "B", "B − A");
@@ -67,4 +69,71 @@ fn input_differences(a: &load::PlanOutputs, b: &load::PlanOutputs) -> Vec<String
             (None, _) => Some(format!("{role} only in B")),
         })
         .collect()
+}
+
+/// `compare.xlsx`: the headline measures, the départements and the sites that differ.
+fn compare_workbook(c: &maillage::report::Comparison) -> std::io::Result<Vec<u8>> {
+    use maillage::report::{TableCell::Number, TableCell::Text, TableSheet, tables_workbook};
+    let headers = |h: &[&str]| h.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let count = |v: u64| Number(Some(v as f64), 0);
+    let signed = |a: u64, b: u64| Number(Some(b as f64 - a as f64), 0);
+    tables_workbook(&[
+        TableSheet {
+            name: "Synthèse".into(),
+            headers: headers(&["Mesure", "A", "B", "B − A"]),
+            rows: c
+                .headline
+                .iter()
+                .map(|h| vec![Text(h.key.clone()), Number(h.a, 4), Number(h.b, 4), Number(h.delta, 4)])
+                .collect(),
+        },
+        TableSheet {
+            name: "Départements".into(),
+            headers: headers(&[
+                "Code",
+                "Postes A",
+                "Postes B",
+                "Écart",
+                "Servis A",
+                "Servis B",
+                "Besoin à portée A",
+                "Besoin à portée B",
+            ]),
+            rows: c
+                .departements
+                .iter()
+                .map(|d| {
+                    vec![
+                        Text(d.dep.clone()),
+                        count(d.posts_a),
+                        count(d.posts_b),
+                        signed(d.posts_a, d.posts_b),
+                        Number(Some(d.served_a), 0),
+                        Number(Some(d.served_b), 0),
+                        Number(Some(d.covered_need_a), 0),
+                        Number(Some(d.covered_need_b), 0),
+                    ]
+                })
+                .collect(),
+        },
+        TableSheet {
+            name: "Sites".into(),
+            headers: headers(&["Identifiant", "Nom", "Code INSEE", "Département", "Postes A", "Postes B", "Écart"]),
+            rows: c
+                .sites
+                .iter()
+                .map(|s| {
+                    vec![
+                        Text(s.id.clone()),
+                        Text(s.name.clone()),
+                        Text(s.insee.clone()),
+                        Text(s.dep.clone()),
+                        count(s.posts_a),
+                        count(s.posts_b),
+                        signed(s.posts_a, s.posts_b),
+                    ]
+                })
+                .collect(),
+        },
+    ])
 }

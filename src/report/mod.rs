@@ -23,4 +23,4 @@ pub use plan_files::{
     write_plan_table, write_units_table,
 };
 pub use summary::{Reproduce, Summary, ZoneTotals, summarise, write_console_summary, write_summary};
-pub use xlsx::{WorkbookInput, plan_workbook};
+pub use xlsx::{TableCell, TableSheet, WorkbookInput, plan_workbook, tables_workbook};

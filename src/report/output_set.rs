@@ -67,7 +67,7 @@ pub const PLAN_SET: &[&str] = &[
 ];
 
 /// The files of a comparison's folder.
-pub const COMPARE_SET: &[&str] = &["compare.json", "compare_departements.csv", "compare_sites.csv"];
+pub const COMPARE_SET: &[&str] = &["compare.json", "compare_departements.csv", "compare_sites.csv", "compare.xlsx"];
 
 /// Refuses an output path that exists and is not what the run would replace: a symlink, a
 /// device, a FIFO or a socket, or a file where a folder goes and the other way round.

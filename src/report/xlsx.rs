@@ -163,13 +163,27 @@ fn synthese_sheet(book: &mut Workbook, f: &Formats, s: &Summary) -> Result<(), X
             let r = r as u32 + 1;
             ws.write_string(r, 0, label)?;
             match (value, kind) {
-                (Text(t), _) => drop(ws.write_string(r, 1, t)?),
-                (Number(None), _) => drop(ws.write_string(r, 1, "non calculé")?),
-                (Number(Some(v)), Cell::Share) => drop(ws.write_number_with_format(r, 1, v, &f.share)?),
-                (Number(Some(v)), Cell::Euros) => drop(ws.write_number_with_format(r, 1, v, &f.euros)?),
-                (Number(Some(v)), Cell::Minutes) => drop(ws.write_number_with_format(r, 1, v, &f.minutes)?),
-                (Number(Some(v)), Cell::Ratio) => drop(ws.write_number_with_format(r, 1, v, &f.ratio)?),
-                (Number(Some(v)), _) => drop(ws.write_number_with_format(r, 1, v, &f.count)?),
+                (Text(t), _) => {
+                    ws.write_string(r, 1, t)?;
+                }
+                (Number(None), _) => {
+                    ws.write_string(r, 1, "non calculé")?;
+                }
+                (Number(Some(v)), Cell::Share) => {
+                    ws.write_number_with_format(r, 1, v, &f.share)?;
+                }
+                (Number(Some(v)), Cell::Euros) => {
+                    ws.write_number_with_format(r, 1, v, &f.euros)?;
+                }
+                (Number(Some(v)), Cell::Minutes) => {
+                    ws.write_number_with_format(r, 1, v, &f.minutes)?;
+                }
+                (Number(Some(v)), Cell::Ratio) => {
+                    ws.write_number_with_format(r, 1, v, &f.ratio)?;
+                }
+                (Number(Some(v)), _) => {
+                    ws.write_number_with_format(r, 1, v, &f.count)?;
+                }
             }
         }
         ws.set_freeze_panes(1, 0)?;
@@ -270,4 +284,70 @@ fn deps_sheet(book: &mut Workbook, f: &Formats, input: &WorkbookInput<'_>) -> Re
         ]
     });
     sheet(book, f, "Départements", &dep_columns, deps)
+}
+
+/// A cell of [`tables_workbook`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum TableCell {
+    /// Text (codes, names, statuses).
+    Text(String),
+    /// A number, shown with thousands separators and `decimals` decimals (`None`: empty).
+    Number(Option<f64>, u8),
+}
+
+/// A sheet of [`tables_workbook`]: a header row and rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableSheet {
+    /// Sheet name.
+    pub name: String,
+    /// Column headers.
+    pub headers: Vec<String>,
+    /// Rows, as long as the header.
+    pub rows: Vec<Vec<TableCell>>,
+}
+
+/// A workbook of plain tables (`compare.xlsx`, `batch_summary.xlsx`): bold frozen headers,
+/// filters, numbers with thousands separators; its bytes depend only on the tables.
+///
+/// # Errors
+/// The writer's error, as an I/O error.
+pub fn tables_workbook(sheets: &[TableSheet]) -> std::io::Result<Vec<u8>> {
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let mut book = Workbook::new();
+        book.set_properties(&DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2021, 1, 1)?));
+        let header = formats().header;
+        for s in sheets {
+            let ws = book.add_worksheet();
+            ws.set_name(&s.name)?;
+            for (c, h) in s.headers.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, h, &header)?;
+                ws.set_column_width(c as u16, (h.chars().count() as f64 + 4.0).max(12.0))?;
+            }
+            for (r, row) in s.rows.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    let (r, c) = (r as u32 + 1, c as u16);
+                    match cell {
+                        TableCell::Text(t) => {
+                            ws.write_string(r, c, t)?;
+                        }
+                        TableCell::Number(None, _) => {}
+                        TableCell::Number(Some(v), decimals) => {
+                            let code = if *decimals == 0 {
+                                "#,##0".to_owned()
+                            } else {
+                                format!("#,##0.{}", "0".repeat(usize::from(*decimals)))
+                            };
+                            {
+                                ws.write_number_with_format(r, c, *v, &Format::new().set_num_format(&code))?;
+                            };
+                        }
+                    }
+                }
+            }
+            ws.set_freeze_panes(1, 0)?;
+            ws.autofilter(0, 0, (s.rows.len() as u32).max(1), s.headers.len().saturating_sub(1) as u16)?;
+        }
+        book.save_to_buffer()
+    };
+    build().map_err(std::io::Error::other)
 }
