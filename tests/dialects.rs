@@ -276,3 +276,32 @@ fn compare_and_batch_write_their_workbooks_too() {
     assert_eq!(table.get((1, 2)).unwrap().to_string(), "ok");
     assert_eq!(table.get((1, 3)).unwrap().to_string(), "4");
 }
+
+#[test]
+fn a_bad_cell_in_a_workbook_names_the_sheet_and_the_row() {
+    let work = tempfile::tempdir().unwrap();
+    let path = work.path().join("need.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Besoins").unwrap();
+    for (r, (code, need)) in [("insee", ""), ("69029", "12"), ("69266", "-4")].iter().enumerate() {
+        sheet.write_string(r as u32, 0, *code).unwrap();
+        match need.parse::<f64>() {
+            Ok(v) => sheet.write_number(r as u32, 1, v).map(|_| ()).unwrap(),
+            Err(_) => sheet.write_string(r as u32, 1, "need").map(|_| ()).unwrap(),
+        }
+    }
+    book.save(&path).unwrap();
+    let output = cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["need", "--need"])
+        .arg(&path)
+        .arg("--out")
+        .arg(work.path().join("n.csv"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("need.xlsx#Besoins:3: field `need` = \"-4\""), "{stderr}");
+}

@@ -23,6 +23,8 @@ pub(crate) struct Dialect {
     pub decimal_comma: bool,
     /// What the text was: `UTF-8`, `UTF-8 with BOM`, `Windows-1252`, or the workbook's sheet.
     pub source: String,
+    /// The workbook sheet read, if a workbook.
+    pub sheet: Option<String>,
 }
 
 impl Dialect {
@@ -96,6 +98,7 @@ pub(crate) fn open_table(
             (false, _) => "Windows-1252",
         }
         .to_owned(),
+        sheet: None,
     };
     let skip = if bom { 3 } else { 0 };
     let whole: Box<dyn Read> = Box::new(Cursor::new(head).chain(reader));
@@ -161,7 +164,12 @@ fn read_workbook(path: &Path, file: &Path, sheet: Option<&str>) -> Result<(Box<d
         out.write_record(&cells).map_err(|e| fail(e.to_string()))?;
     }
     let bytes = out.into_inner().map_err(|e| fail(e.to_string()))?;
-    let dialect = Dialect { separator: b',', decimal_comma: false, source: format!("workbook sheet {name:?}") };
+    let dialect = Dialect {
+        separator: b',',
+        decimal_comma: false,
+        source: format!("workbook sheet {name:?}"),
+        sheet: Some(name),
+    };
     Ok((Box::new(Cursor::new(bytes)), dialect))
 }
 

@@ -44,7 +44,14 @@ impl Table {
         if let Some(d) = dialect.describe() {
             eprintln!("{}: read as {d}", path.display());
         }
-        Self::from_reader(path, raw, required, &dialect)
+        // A workbook's messages name its sheet: `need.xlsx#Feuil1:3: field …` (rows are sheet rows).
+        let named = match &dialect.sheet {
+            Some(sheet) if super::dialect::split_sheet(path).1.is_none() => {
+                PathBuf::from(format!("{}#{sheet}", path.display()))
+            }
+            _ => path.to_owned(),
+        };
+        Self::from_reader(&named, raw, required, &dialect)
     }
 
     /// Reads CSV text in `dialect` from any source; `path` is only used in messages.
