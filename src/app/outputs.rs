@@ -18,10 +18,8 @@ pub struct Outputs<'a> {
     pub problem: &'a Problem,
     /// The plan.
     pub plan: &'a Plan,
-    /// Maps and report only for these départements (all if empty).
-    pub only_deps: &'a [String],
-    /// Whether `plan.xlsx` is written.
-    pub xlsx: bool,
+    /// The spec: which départements the maps and report show, whether `plan.xlsx` is written.
+    pub spec: &'a maillage::spec::PlanSpec,
     /// Command and input hashes, for summary.json.
     pub reproduce: Reproduce,
     /// Report title.
@@ -56,7 +54,8 @@ impl Outputs<'_> {
         };
         let sites = site_rows(data, problem, plan);
         let units = unit_rows(data, problem, &m, &inst.reach, &plan.posts);
-        let shown = |dep: &str| self.only_deps.is_empty() || self.only_deps.iter().any(|d| d == dep);
+        let only_deps = &self.spec.outputs.departements;
+        let shown = |dep: &str| only_deps.is_empty() || only_deps.iter().any(|d| d == dep);
         let mut summary = maillage::report::summarise(data, problem, plan, &m, start.elapsed().as_secs_f64());
         summary.reproduce = self.reproduce.clone();
         let shown_sites: Vec<maillage::report::SiteRow> = sites.iter().filter(|s| shown(&s.dep)).cloned().collect();
@@ -76,7 +75,7 @@ impl Outputs<'_> {
                 deps: &m.deps,
                 marginal: &marginal,
                 dep_names: &inst.dep_names,
-                only_deps: self.only_deps,
+                only_deps,
                 sources: maillage::report::DATA_SOURCES,
             },
         )?;
@@ -88,7 +87,7 @@ impl Outputs<'_> {
         set.write("sites.geojson", |w| write_sites_geojson(w, &shown_sites))?;
         set.write("communes.geojson", |w| write_communes_geojson(w, &units, &inst.shapes, &|i| shown(&units[i].dep)))?;
         set.write("report.html", |w| w.write_all(&html))?;
-        if self.xlsx {
+        if self.spec.outputs.xlsx {
             let book = maillage::report::plan_workbook(&maillage::report::WorkbookInput {
                 summary: &summary,
                 sites: &sites,
