@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::util::{cli_command, sample_copy, sample_dir};
+use crate::util::{cli_command, need_fails, sample_copy, sample_dir};
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_input")
@@ -171,22 +171,6 @@ fn every_bad_input_fails_with_one_clear_message_and_no_output() {
     for key in expect.keys() {
         assert!(files.iter().any(|f| f.to_string_lossy() == key.as_str()), "expect.tsv names a missing file {key}");
     }
-}
-
-/// `need --need path` into `dir/out`: it must fail; its stderr, and the output folder.
-fn need_fails(dir: &Path, path: &Path) -> (String, PathBuf) {
-    let out = dir.join("out");
-    let output = cli_command()
-        .arg("--data")
-        .arg(sample_dir())
-        .args(["need", "--need"])
-        .arg(path)
-        .arg("--out")
-        .arg(out.join("need.csv"))
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    (String::from_utf8_lossy(&output.stderr).into_owned(), out)
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::util::{cli_command, sample_dir};
+use crate::util::{cli_command, need_fails, sample_dir};
 
 /// The plain table and its dialects, written into `dir`: (file, bytes or workbook rows).
 fn dialects(dir: &Path, stem: &str, plain: &str) -> Vec<PathBuf> {
@@ -113,17 +113,8 @@ fn a_file_in_no_text_encoding_is_refused_with_its_byte_offset() {
     let work = tempfile::tempdir().unwrap();
     let bad = work.path().join("binary.csv");
     fs::write(&bad, b"insee,need\n69029,1\x00\x81\n").unwrap();
-    let output = cli_command()
-        .arg("--data")
-        .arg(sample_dir())
-        .args(["need", "--need"])
-        .arg(&bad)
-        .arg("--out")
-        .arg(work.path().join("n.csv"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success());
+    let (stderr, out) = need_fails(work.path(), &bad);
+    assert!(!out.exists());
     assert!(
         stderr.contains("binary.csv") && stderr.contains("byte 18 (0x00) is neither UTF-8 nor Windows-1252"),
         "{stderr}"
@@ -157,17 +148,8 @@ fn a_city_code_spreads_over_its_arrondissements() {
     assert!((total - 9100.0).abs() < 0.5, "total need {total}");
     // The city and one of its arrondissements: refused, both lines named.
     fs::write(&need, format!("insee,need\n69123,9000\n{},100\n", lyon[0].code.as_str())).unwrap();
-    let output = cli_command()
-        .arg("--data")
-        .arg(sample_dir())
-        .args(["need", "--need"])
-        .arg(&need)
-        .arg("--out")
-        .arg(work.path().join("bad.csv"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success());
+    let (stderr, out) = need_fails(work.path(), &need);
+    assert!(!out.exists());
     assert!(stderr.contains("need.csv:3:") && stderr.contains("(line 2 gives the other: double counting)"), "{stderr}");
     // OD: a row from the city applies to each arrondissement.
     let od = work.path().join("od.csv");
@@ -292,16 +274,7 @@ fn a_bad_cell_in_a_workbook_names_the_sheet_and_the_row() {
         }
     }
     book.save(&path).unwrap();
-    let output = cli_command()
-        .arg("--data")
-        .arg(sample_dir())
-        .args(["need", "--need"])
-        .arg(&path)
-        .arg("--out")
-        .arg(work.path().join("n.csv"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success());
+    let (stderr, out) = need_fails(work.path(), &path);
+    assert!(!out.exists());
     assert!(stderr.contains("need.xlsx#Besoins:3: field `need` = \"-4\""), "{stderr}");
 }

@@ -52,6 +52,23 @@ pub fn cli_command() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("maillage").unwrap()
 }
 
+/// `need --need path` on the sample into `dir/out/need.csv`: it must fail; its stderr, and
+/// the output folder (which must not exist afterwards).
+pub fn need_fails(dir: &Path, path: &Path) -> (String, PathBuf) {
+    let out = dir.join("out");
+    let output = cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["need", "--need"])
+        .arg(path)
+        .arg("--out")
+        .arg(out.join("need.csv"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    (String::from_utf8_lossy(&output.stderr).into_owned(), out)
+}
+
 /// A tiny deterministic generator (`SplitMix64`) for seeded random inputs.
 pub struct Rng(pub u64);
 

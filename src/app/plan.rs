@@ -126,15 +126,8 @@ pub fn plan_on(
     reproduce.scenario = origin.file.as_ref().and_then(|p| std::fs::read_to_string(p).ok());
     let parameters = parameters(spec, &problem);
     let title = spec.name.as_deref().unwrap_or("Plan des conseillers numériques");
-    let outputs = Outputs {
-        instance: &inst,
-        problem: &problem,
-        plan: &plan,
-        spec,
-        reproduce,
-        title,
-        parameters: &parameters,
-    };
+    let outputs =
+        Outputs { instance: &inst, problem: &problem, plan: &plan, spec, reproduce, title, parameters: &parameters };
     outputs.write(out, start, progress)
 }
 
