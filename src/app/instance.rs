@@ -29,18 +29,6 @@ pub struct Instance {
     pub inputs: Vec<(String, PathBuf)>,
 }
 
-/// The data files hashed in `summary.json`, when present.
-const DATA_FILES: [&str; 8] = [
-    "communes.csv",
-    "ifn_communes.csv",
-    "ifn_iris.csv.gz",
-    "plm_arrondissements.csv",
-    "plm_arrondissements.geojson",
-    "inclusion_sites.csv",
-    "communes.geojson.gz",
-    "departements.geojson",
-];
-
 /// Loads and checks the instance of `spec` on `full` (the whole data folder).
 pub fn build_instance(
     files: &DataFiles,
@@ -65,8 +53,11 @@ pub fn build_instance(
     let need = score_need(&data.units, &spec.need_model(), file.transpose()?.as_ref());
     progress.set_message("accessibilité (R-tree)");
     let reach = reach_only(&data, spec, origin)?;
-    let mut inputs: Vec<(String, PathBuf)> =
-        DATA_FILES.iter().map(|n| ((*n).to_owned(), files.file(n))).filter(|(_, p)| load::input_exists(p)).collect();
+    let mut inputs: Vec<(String, PathBuf)> = load::DATA_FILES[..load::INSTANCE_FILES]
+        .iter()
+        .map(|n| ((*n).to_owned(), files.file(n)))
+        .filter(|(_, p)| load::input_exists(p))
+        .collect();
     inputs.extend(spec.need.file.iter().map(|p| ("need.file".to_owned(), p.clone())));
     inputs.extend(spec.travel.od.iter().map(|p| ("travel.od".to_owned(), p.clone())));
     Ok(Instance { data, need, reach, shapes, dep_names, inputs })

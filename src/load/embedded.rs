@@ -8,29 +8,9 @@ use std::path::{Path, PathBuf};
 /// The folder name the embedded data goes by in paths and messages.
 pub const EMBEDDED_DIR: &str = "embedded:data";
 
-macro_rules! gz {
-    ($name:literal) => {
-        ($name, include_bytes!(concat!(env!("OUT_DIR"), "/embedded/", $name, ".gz")).as_slice(), true)
-    };
-}
-macro_rules! raw {
-    ($name:literal) => {
-        ($name, include_bytes!(concat!(env!("OUT_DIR"), "/embedded/", $name)).as_slice(), false)
-    };
-}
-
-/// Each file: its name, its bytes, and whether `build.rs` gzipped it (else stored as is).
-const FILES: [(&str, &[u8], bool); 9] = [
-    gz!("communes.csv"),
-    gz!("ifn_communes.csv"),
-    raw!("ifn_iris.csv.gz"),
-    gz!("plm_arrondissements.csv"),
-    gz!("plm_arrondissements.geojson"),
-    gz!("inclusion_sites.csv"),
-    raw!("communes.geojson.gz"),
-    gz!("departements.geojson"),
-    gz!("cnfs_structures.csv"),
-];
+/// Each file of [`super::DATA_FILES`]: its name, its bytes, and whether `build.rs` gzipped
+/// it (else stored as the gzip file it is).
+const FILES: [(&str, &[u8], bool); super::DATA_FILES.len()] = include!(concat!(env!("OUT_DIR"), "/embedded_files.rs"));
 
 /// The embedded file a path names, if it is one.
 fn find(path: &Path) -> Option<(&'static [u8], bool)> {

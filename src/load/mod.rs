@@ -1,6 +1,7 @@
 //! Input boundary: reads and validates the data directory into a [`Dataset`].
 
 mod allocation;
+mod data_files;
 mod dialect;
 mod embedded;
 mod need_file;
@@ -15,6 +16,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use allocation::{Allocation, AllocationFormat, load_allocation};
+pub use data_files::{DATA_FILES, INSTANCE_FILES};
 pub use embedded::{EMBEDDED_DIR, input_exists, open_input, read_input};
 pub use need_file::{MAX_UNIT_NEED, load_need_file};
 pub use od_matrix::{MAX_MINUTES, load_od_matrix};
