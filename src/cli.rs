@@ -268,10 +268,17 @@ pub struct PlanArgs {
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<SiteKind>,
 
-    /// What to maximise. Coverage refuses the options it cannot honour (floors, caps, fixed
-    /// posts, --kind, --previous, a budget that binds).
+    /// What to optimise. attendance: people served, capacitated; coverage (MCLP), min-posts
+    /// (LSCP), travel (p-median) and max-travel (p-center) open sites of one post each (town
+    /// halls unless --kind) through the exact covering engine, honouring posts, budget,
+    /// floors, caps, fixed posts and continuity.
     #[arg(long, value_name = "KIND")]
     pub objective: Option<Objective>,
+
+    /// With --objective min-posts: the share of the need to put within the bound of a post,
+    /// in (0, 1].
+    #[arg(long = "target-coverage", value_name = "SHARE")]
+    pub target_coverage: Option<f64>,
 
     /// Time budget of the LP and MIP solves, seconds. Coverage mode keeps the best plan found
     /// by then; attendance mode keeps the greedy plan and its flows (and says so) if the flow
@@ -478,6 +485,7 @@ impl PlanArgs {
         set(&mut spec.budget_eur, self.budget_eur, "budget_eur", keys);
         set(&mut spec.max_posts_per_site, self.max_posts_per_site, "max_posts_per_site", keys);
         set(&mut spec.objective, self.objective, "objective", keys);
+        set(&mut spec.target_coverage, self.target_coverage, "target_coverage", keys);
         set(&mut spec.solver, self.solver, "solver", keys);
         set(&mut spec.time_limit_s, self.time_limit_s, "time_limit_s", keys);
         set(&mut spec.limits.floors_from, self.floors_from.clone().map(Some), "limits.floors_from", keys);

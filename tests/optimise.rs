@@ -19,7 +19,7 @@ fn instance(
     let mut unit_offsets = vec![0];
     let mut flat = Vec::new();
     for u in 0..need.len() {
-        flat.extend(sorted.iter().filter(|p| p.0 == u).map(|&(_, site, weight)| Pair { site, weight }));
+        flat.extend(sorted.iter().filter(|p| p.0 == u).map(|&(_, site, weight)| Pair { site, weight, minutes: 0.0 }));
         unit_offsets.push(flat.len());
     }
     Problem {
@@ -46,6 +46,7 @@ fn instance(
         dep_caps: BTreeMap::new(),
         objective: Objective::Attendance,
         coverage_eligible: vec![true; sites.len()],
+        target_coverage: 1.0,
         previous: None,
         max_moves: None,
         time_limit_s: 60.0,

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod covering;
 mod dialects;
 mod maps;
 mod national;

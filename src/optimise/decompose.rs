@@ -129,7 +129,7 @@ impl Sub {
             for (k, pair) in (p.unit_offsets[i]..).zip(p.pairs_of(i)) {
                 let l = local[pair.site as usize];
                 inside[l as usize] += flows[k];
-                pairs.push(super::Pair { site: l, weight: pair.weight });
+                pairs.push(super::Pair { site: l, ..*pair });
                 start_flows.push(flows[k]);
             }
             unit_offsets.push(pairs.len());
@@ -161,6 +161,7 @@ impl Sub {
             need: units.iter().map(|&i| p.need[i]).collect(),
             unit_dep: units.iter().map(|&i| p.unit_dep[i]).collect(),
             coverage_eligible: vec![false; sites.len()],
+            target_coverage: 1.0,
             sites: sub_sites,
             pairs,
             unit_offsets,
@@ -214,7 +215,7 @@ mod tests {
             for (j, s) in sites.iter().enumerate() {
                 let d = ((u.0 - s.0).powi(2) + (u.1 - s.1).powi(2)).sqrt();
                 if d < 0.45 && (!separable || dep(u.0) == dep(s.0)) {
-                    pairs.push(Pair { site: j as u32, weight: 1.0 - d });
+                    pairs.push(Pair { site: j as u32, weight: 1.0 - d, minutes: (30.0 * d) as f32 });
                 }
             }
             unit_offsets.push(pairs.len());
@@ -243,6 +244,7 @@ mod tests {
             dep_caps: BTreeMap::new(),
             objective: Objective::Attendance,
             coverage_eligible: vec![true; sites.len()],
+            target_coverage: 1.0,
             previous: None,
             max_moves: None,
             time_limit_s: 10.0,

@@ -3,6 +3,7 @@
 //! any size, and with `--solver mip` branch and cut over a kernel of sites (by département at
 //! scale). The plan is the best found; its bound the lowest valid one.
 
+mod cover;
 mod coverage;
 mod decompose;
 mod greedy;
@@ -124,7 +125,7 @@ pub fn check_feasible(p: &Problem) -> Result<(), SolveError> {
 /// [`SolveError`] when the scenario is infeasible or the solver fails.
 pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     check_feasible(p)?;
-    if p.objective == problem::Objective::Coverage {
+    if p.objective.is_covering() {
         return solve_coverage_plan(p, method);
     }
     check_method(p, method)?;
@@ -525,12 +526,19 @@ pub fn lagrangian_bound(p: &Problem, posts: &[u32], iterations: usize) -> Result
 }
 
 fn solve_coverage_plan(p: &Problem, method: Method) -> Result<Plan, SolveError> {
-    let (open, objective, lp_bound, source) = if method == Method::Greedy {
+    let (open, objective, bound, source) = if method == Method::Greedy {
         let (open, value) = coverage::greedy_coverage(p, &p.coverage_eligible);
         (open, value, None, PlanSource::MclpGreedy)
     } else {
-        let c = coverage::solve_coverage(p, &p.coverage_eligible, p.time_limit_s)?;
-        (c.open, c.objective, Some(c.lp_bound), PlanSource::Mclp)
+        let c = solve_covering(p)?;
+        let source = match p.objective {
+            Objective::MinPosts => PlanSource::Lscp,
+            Objective::Travel => PlanSource::PMedian,
+            Objective::MaxTravel => PlanSource::PCenter,
+            Objective::Attendance | Objective::Coverage => PlanSource::Mclp,
+        };
+        let bound_source = if c.from_mip { BoundSource::Mip } else { BoundSource::Lp };
+        (c.posts, c.objective, Some((c.bound, bound_source)), source)
     };
     // The same measures as every plan: capacitated flows of the open sites.
     let flows = lp::solve_flows(p, lp::Posts::Fixed(&open), None, None)?;
@@ -540,11 +548,53 @@ fn solve_coverage_plan(p: &Problem, method: Method) -> Result<Plan, SolveError> 
         lp_rounds: flows.rounds,
         lagrange_iterations: 0,
         previous_objective: None,
-        posts_moved: None,
+        posts_moved: p.previous.as_ref().map(|prev| prev.iter().zip(&open).map(|(&a, &b)| a.saturating_sub(b)).sum()),
         posts: open,
         flows: flows.flows,
-        bound_source: lp_bound.map(|_| BoundSource::Lp),
-        bound: lp_bound,
+        bound_source: bound.map(|b| b.1),
+        bound: bound.map(|b| b.0),
         source,
     })
+}
+
+/// The covering objectives through the covering engine, their value in the objective's unit
+/// (people, posts or euros, mean minutes, minutes).
+fn solve_covering(p: &Problem) -> Result<cover::CoverResult, SolveError> {
+    let eligible = &p.coverage_eligible;
+    let clock = std::time::Instant::now();
+    let engine = cover::Engine::new(p, eligible, f64::INFINITY);
+    let result = match p.objective {
+        Objective::MaxTravel => cover::solve_center(p, eligible, p.time_limit_s)?,
+        Objective::Travel => {
+            let r = engine.solve(cover::Goal::Median, None, p.time_limit_s)?;
+            let need = engine.median_need().max(f64::MIN_POSITIVE);
+            cover::CoverResult { objective: r.objective / need, bound: r.bound / need, ..r }
+        }
+        Objective::MinPosts => {
+            let need = p.target_coverage * p.need.iter().sum::<f64>();
+            if need > engine.coverable_need() * (1.0 + 1e-12) {
+                return Err(SolveError::Infeasible(format!(
+                    "target_coverage (--target-coverage) = {}: at most {:.4} of the need has a site within the bound",
+                    p.target_coverage,
+                    engine.coverable_need() / p.need.iter().sum::<f64>()
+                )));
+            }
+            engine.solve(cover::Goal::MinCost { need }, None, p.time_limit_s)?
+        }
+        Objective::Attendance | Objective::Coverage => {
+            let (greedy, _) = coverage::greedy_coverage(p, eligible);
+            let (start, _) = coverage::swap_coverage(p, eligible, &greedy);
+            log::stage("coverage: greedy + swaps", clock);
+            engine.solve(cover::Goal::MaxCover, Some(&start), p.time_limit_s)?
+        }
+    };
+    if engine.unreachable_units() > 0 && matches!(p.objective, Objective::Travel | Objective::MaxTravel) {
+        eprintln!(
+            "{}: {} communes with need have no site within the bound and are left out",
+            p.objective.as_str(),
+            engine.unreachable_units()
+        );
+    }
+    log::stage(&format!("{}: {} of {} sites fixed", p.objective.as_str(), result.fixed_sites, result.sites), clock);
+    Ok(result)
 }

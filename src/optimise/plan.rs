@@ -37,6 +37,12 @@ pub enum PlanSource {
     Mclp,
     /// `mclp-greedy`: coverage mode, the greedy.
     MclpGreedy,
+    /// `lscp`: min-posts, the covering engine.
+    Lscp,
+    /// `p-median`: travel, the covering engine.
+    PMedian,
+    /// `p-center`: max-travel, the covering engine's bisection.
+    PCenter,
     /// `evaluate`: posts given (an existing allocation), flows optimised.
     Evaluate,
 }
@@ -57,6 +63,9 @@ impl PlanSource {
             Self::MipTimeLimit => "mip (time limit)",
             Self::Mclp => "mclp",
             Self::MclpGreedy => "mclp-greedy",
+            Self::Lscp => "lscp",
+            Self::PMedian => "p-median",
+            Self::PCenter => "p-center",
             Self::Evaluate => "evaluate",
         }
     }
@@ -91,9 +100,14 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Relative gap to the LP bound: (bound − objective) / bound.
+    /// Relative gap to the bound: (bound − objective) / bound when the objective is
+    /// maximised, (objective − bound) / objective when it is minimised (the bound is then
+    /// below): |bound − objective| over the larger of the two.
     #[must_use]
     pub fn gap(&self) -> Option<f64> {
-        self.bound.map(|b| if b > 0.0 { ((b - self.objective) / b).max(0.0) } else { 0.0 })
+        self.bound.map(|b| {
+            let scale = b.abs().max(self.objective.abs());
+            if scale > 0.0 { (b - self.objective).abs() / scale } else { 0.0 }
+        })
     }
 }

@@ -61,14 +61,22 @@ pub fn default_returns() -> Vec<Segment> {
 
 /// What the optimiser maximises (`--objective`, scenario key `objective`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Objective {
     /// Decay-weighted people served by capacitated posts, with diminishing returns per unit.
     #[default]
     Attendance,
-    /// Need within the bound of at least one of `posts` open town halls (maximal covering,
-    /// as PySAL spopt's MCLP).
+    /// The most need within the bound of at least one of `posts` open sites (maximal
+    /// covering, as PySAL spopt's MCLP).
     Coverage,
+    /// The fewest posts (the least money when sites cost differently) that put
+    /// `target_coverage` of the need within the bound of a post (set covering, spopt's LSCP).
+    MinPosts,
+    /// The least need-weighted travel time to the nearest post, every commune with need
+    /// having a post within the bound (p-median, spopt's `PMedian`).
+    Travel,
+    /// The least worst travel time to the nearest post (p-center, spopt's `PCenter`).
+    MaxTravel,
 }
 
 impl Objective {
@@ -78,6 +86,27 @@ impl Objective {
         match self {
             Objective::Attendance => "attendance",
             Objective::Coverage => "coverage",
+            Objective::MinPosts => "min-posts",
+            Objective::Travel => "travel",
+            Objective::MaxTravel => "max-travel",
+        }
+    }
+
+    /// Whether the covering engine solves it (one post a site, town halls by default).
+    #[must_use]
+    pub fn is_covering(self) -> bool {
+        self != Objective::Attendance
+    }
+
+    /// What its value counts, in words (`summary.json`'s `objective_unit`).
+    #[must_use]
+    pub fn unit(self) -> &'static str {
+        match self {
+            Objective::Attendance => "decay-weighted people served",
+            Objective::Coverage => "people within the bound of a post",
+            Objective::MinPosts => "posts (euros when sites cost differently)",
+            Objective::Travel => "need-weighted mean minutes to the nearest post",
+            Objective::MaxTravel => "minutes to the nearest post, at worst",
         }
     }
 }
@@ -104,6 +133,8 @@ pub struct Pair {
     pub site: u32,
     /// Decay weight of a flow on this pair.
     pub weight: f64,
+    /// Travel time, minutes.
+    pub minutes: f32,
 }
 
 /// The whole placement problem.
@@ -135,8 +166,11 @@ pub struct Problem {
     pub dep_caps: BTreeMap<u32, u32>,
     /// What to maximise.
     pub objective: Objective,
-    /// Sites that coverage mode may open (one per commune: its town hall).
+    /// Sites that the covering objectives may open (by default one per commune: its town
+    /// hall; with host kinds, the sites of those kinds).
     pub coverage_eligible: Vec<bool>,
+    /// Share of the need that `min-posts` must put within the bound.
+    pub target_coverage: f64,
     /// Posts per site of the previous plan (continuity), if any.
     pub previous: Option<Vec<u32>>,
     /// Posts that may leave their previous site (None: any number).
@@ -209,6 +243,8 @@ pub struct PlanParams {
     pub previous: Option<BTreeMap<u32, u32>>,
     /// Posts that may leave their site of the previous plan (None: any number).
     pub max_moves: Option<u32>,
+    /// Share of the need that `min-posts` must cover.
+    pub target_coverage: f64,
 }
 
 impl Default for PlanParams {
@@ -231,6 +267,7 @@ impl Default for PlanParams {
             previous: None,
             max_moves: None,
             time_limit_s: 60.0,
+            target_coverage: 1.0,
         }
     }
 }
@@ -267,7 +304,7 @@ pub fn build_problem(data: &Dataset, need: &NeedScores, reach: &Reach, params: &
     for u in 0..data.units.len() {
         for link in reach.of(crate::UnitIdx(u as u32)) {
             let weight = params.decay.weight(f64::from(link.minutes), reach.bound_minutes);
-            pairs.push(Pair { site: link.candidate.0, weight });
+            pairs.push(Pair { site: link.candidate.0, weight, minutes: link.minutes });
         }
         unit_offsets.push(pairs.len());
     }
@@ -286,7 +323,18 @@ pub fn build_problem(data: &Dataset, need: &NeedScores, reach: &Reach, params: &
         capacity_per_post: params.capacity_per_post,
         returns: params.returns.clone(),
         objective: params.objective,
-        coverage_eligible: data.candidates.iter().map(|c| c.kind == crate::SiteKind::Mairie).collect(),
+        coverage_eligible: data
+            .candidates
+            .iter()
+            .map(|c| {
+                if params.host_kinds.is_empty() {
+                    c.kind == crate::SiteKind::Mairie
+                } else {
+                    params.host_kinds.contains(&c.kind)
+                }
+            })
+            .collect(),
+        target_coverage: params.target_coverage,
         previous: params.previous.as_ref().map(|m| {
             let mut v = vec![0u32; data.candidates.len()];
             for (&j, &x) in m {

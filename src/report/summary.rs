@@ -11,8 +11,10 @@ use crate::optimise::{Measures, Plan, Problem};
 /// Headline figures, as written to `summary.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
-    /// Objective optimised (`attendance` or `coverage`).
+    /// Objective optimised (`attendance`, `coverage`, `min-posts`, `travel`, `max-travel`).
     pub objective_kind: String,
+    /// What `objective` and `bound` count (people, posts or euros, minutes).
+    pub objective_unit: String,
     /// Method that produced the plan.
     pub method: String,
     /// Posts placed.
@@ -27,8 +29,9 @@ pub struct Summary {
     pub weighted_served: f64,
     /// Objective value of the integer plan.
     pub objective: f64,
-    /// Upper bound on every plan of this scenario: the lowest valid one of the LP relaxation
-    /// (solved exactly), the Lagrangian bound with whole posts, and `HiGHS`'s MIP bound.
+    /// Bound on every plan of this scenario (above it when the objective is maximised, below
+    /// for min-posts, travel and max-travel): the best valid one of the LP relaxation (solved
+    /// exactly), the Lagrangian bound with whole posts, and `HiGHS`'s MIP bound.
     pub bound: Option<f64>,
     /// The same as `bound`, under its first name (kept for scripts).
     pub lp_bound: Option<f64>,
@@ -112,6 +115,7 @@ pub fn summarise(data: &Dataset, problem: &Problem, plan: &Plan, m: &Measures, s
     }
     Summary {
         objective_kind: problem.objective.as_str().to_owned(),
+        objective_unit: problem.objective.unit().to_owned(),
         method: plan.source.as_str().to_owned(),
         posts: m.posts,
         cost_eur: m.cost_eur,
@@ -153,7 +157,17 @@ pub fn write_console_summary(w: &mut dyn Write, s: &Summary, bound_min: f64) -> 
     writeln!(w, "  servis pondérés {:>12.0}", s.weighted_served)?;
     let coverage = 100.0 * s.coverage_share;
     writeln!(w, "  couverture      {coverage:>11.1}%  (besoin à moins de {bound_min} min d'un conseiller)")?;
-    writeln!(w, "  objectif        {:>12.1}", s.objective)?;
+    let unit = match s.objective_kind.as_str() {
+        "coverage" => "personnes à portée d'un poste",
+        "min-posts" if s.objective_unit.starts_with("posts") && (s.objective - f64::from(s.posts)).abs() < 0.5 => {
+            "postes"
+        }
+        "min-posts" => "€",
+        "travel" => "min en moyenne jusqu'au poste le plus proche",
+        "max-travel" => "min au plus jusqu'au poste le plus proche",
+        _ => "personnes servies, pondérées",
+    };
+    writeln!(w, "  objectif        {:>12.1}  ({unit})", s.objective)?;
     if let (Some(b), Some(g)) = (s.bound, s.gap) {
         let kind = match s.bound_source {
             Some(BoundSource::Lagrangian) => "lagrangienne",

@@ -4,7 +4,7 @@
 use super::{DecayKind, PlanSpec};
 
 /// Each option's TOML key and its `plan` flag.
-const FLAGS: [(&str, &str); 34] = [
+const FLAGS: [(&str, &str); 35] = [
     ("name", "--name"),
     ("description", "--description"),
     ("posts", "--posts"),
@@ -13,6 +13,7 @@ const FLAGS: [(&str, &str); 34] = [
     ("capacity_per_post", "--capacity-per-post"),
     ("max_posts_per_site", "--max-posts-per-site"),
     ("objective", "--objective"),
+    ("target_coverage", "--target-coverage"),
     ("solver", "--solver"),
     ("time_limit_s", "--time-limit-s"),
     ("travel.bound_min", "--bound"),
@@ -68,6 +69,7 @@ pub fn to_args(spec: &PlanSpec) -> Vec<ArgPair> {
     push("capacity_per_post", spec.capacity_per_post.to_string());
     push("max_posts_per_site", spec.max_posts_per_site.to_string());
     push("objective", enum_name(&spec.objective));
+    push("target_coverage", spec.target_coverage.to_string());
     push("solver", enum_name(&spec.solver));
     push("time_limit_s", spec.time_limit_s.to_string());
     push("travel.bound_min", spec.travel.bound_min.to_string());

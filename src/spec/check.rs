@@ -247,34 +247,61 @@ impl PlanSpec {
     }
 
     /// What the objective and the solver cannot honour, refused by name.
+    #[allow(clippy::float_cmp)]
     fn check_mode(&self) -> Result<(), SpecError> {
-        if self.solver == Method::Mip && self.previous_limited() {
+        number("target_coverage", self.target_coverage, 0.0, 1.0, true, " (a share of the need)")?;
+        if self.objective != Objective::MinPosts && self.target_coverage != PlanSpec::default().target_coverage {
+            return Err(SpecError::new(
+                "target_coverage",
+                self.target_coverage.to_string(),
+                format!("applies to objective = min-posts, not {}: drop it", self.objective.as_str()),
+            ));
+        }
+        if self.objective.is_covering() {
+            if let Some(n) = self.continuity.add {
+                return Err(SpecError::new(
+                    "continuity.add",
+                    n.to_string(),
+                    format!(
+                        "objective = {} cannot honour it (it places posts where people are served): use objective = \
+                         attendance, or continuity.previous with continuity.max_moves",
+                        self.objective.as_str()
+                    ),
+                ));
+            }
+            if self.solver == Method::Greedy && self.objective != Objective::Coverage {
+                return Err(SpecError::new(
+                    "solver",
+                    "greedy".to_owned(),
+                    format!("objective = {} has no greedy: use solver = lp", self.objective.as_str()),
+                ));
+            }
+        }
+        if self.objective == Objective::Attendance && self.solver == Method::Mip && self.previous_limited() {
             return Err(SpecError::new(
                 "continuity.max_moves",
                 self.continuity.max_moves.unwrap_or(0).to_string(),
                 "solver = mip cannot honour it (its model has no row for moved posts): use solver = lp",
             ));
         }
-        if self.objective != Objective::Coverage {
+        if self.objective != Objective::Coverage || self.solver != Method::Greedy {
             return Ok(());
         }
         let refuse = |key: &str, value: String, what: &str| {
             Err(SpecError::new(
                 key,
                 value,
-                format!("objective = coverage cannot honour it ({what}): use objective = attendance, or drop it"),
+                format!(
+                    "objective = coverage with solver = greedy cannot honour it ({what}): use solver = lp, or drop it"
+                ),
             ))
         };
         let l = &self.limits;
         if let Some((dep, n)) = l.floors.iter().next() {
-            return refuse(
-                &format!("limits.floors.{dep}"),
-                n.to_string(),
-                "the covering model has no département rows",
-            );
+            return refuse(&format!("limits.floors.{dep}"), n.to_string(), "the greedy has no département rows");
         }
         if let Some((dep, n)) = l.caps.iter().next() {
-            return refuse(&format!("limits.caps.{dep}"), n.to_string(), "the covering model has no département rows");
+            return refuse(&format!("limits.caps.{dep}"), n.to_string(), "the greedy has no département rows");
         }
         if let Some(f) = &l.floors_from {
             return refuse("limits.floors_from", format!("{:?}", f.to_string()), "no département rows");

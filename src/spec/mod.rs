@@ -43,8 +43,10 @@ pub struct PlanSpec {
     pub capacity_per_post: f64,
     /// Most posts one site may host.
     pub max_posts_per_site: u32,
-    /// What to maximise.
+    /// What to optimise.
     pub objective: Objective,
+    /// Share of the need that `objective = "min-posts"` puts within the bound, in (0, 1].
+    pub target_coverage: f64,
     /// How to solve.
     pub solver: Method,
     /// Time budget of the LP and MIP solves, seconds.
@@ -80,6 +82,7 @@ impl Default for PlanSpec {
             capacity_per_post: 1_200.0,
             max_posts_per_site: 10,
             objective: Objective::Attendance,
+            target_coverage: 1.0,
             solver: Method::Lp,
             time_limit_s: 60.0,
             travel: TravelSpec::default(),
@@ -342,6 +345,7 @@ impl PlanSpec {
             decay: self.decay(),
             returns: if self.value.diminishing_returns { default_returns() } else { Vec::new() },
             objective: self.objective,
+            target_coverage: self.target_coverage,
             dep_floors: self.limits.floors.clone(),
             dep_caps: self.limits.caps.clone(),
             time_limit_s: self.time_limit_s,
