@@ -73,6 +73,15 @@ pub enum Command {
     /// batch_summary.csv and prints the table; the exit code is non-zero if any failed.
     Batch(BatchArgs),
 
+    /// Sweep posts, money or a coverage target and plan each point: the trade-off curve.
+    ///
+    /// Takes the options of `plan`, one of them a sweep FROM:TO:STEP: `--posts 1000:6000:500`
+    /// (the budget follows: posts × cost per post), `--budget-eur 50e6:300e6:25e6` (the posts
+    /// follow: as many as the money pays for) or, with --objective min-posts,
+    /// `--target-coverage 0.90:0.99:0.01`. Builds the instance once and writes frontier.csv
+    /// (one row a point), frontier.svg and report.html into --out [default: maillage-frontier].
+    Frontier(Box<PlanArgs>),
+
     /// Put two plans side by side: headline measures, per-département and per-site differences.
     ///
     /// A and B are output folders of `plan` or `evaluate`. Writes compare.json,
@@ -212,13 +221,15 @@ pub struct PlanArgs {
     #[arg(long, value_name = "TEXT")]
     pub description: Option<String>,
 
-    /// Posts to place (fixed ones included).
-    #[arg(long, value_name = "N")]
-    pub posts: Option<u32>,
+    /// Posts to place (fixed ones included). `maillage frontier` takes a sweep FROM:TO:STEP
+    /// (the budget then follows: posts × cost per post).
+    #[arg(long, value_name = "N", value_parser = sweep::<u32>)]
+    pub posts: Option<Sweep<u32>>,
 
-    /// Budget in euros (fixed posts included).
-    #[arg(long = "budget-eur", value_name = "EUR")]
-    pub budget_eur: Option<f64>,
+    /// Budget in euros (fixed posts included). `maillage frontier` takes a sweep
+    /// FROM:TO:STEP (the posts then follow: as many as the budget pays for).
+    #[arg(long = "budget-eur", value_name = "EUR", value_parser = sweep::<f64>)]
+    pub budget_eur: Option<Sweep<f64>>,
 
     /// Most posts one site may host.
     #[arg(long = "max-posts-per-site", value_name = "N")]
@@ -276,9 +287,9 @@ pub struct PlanArgs {
     pub objective: Option<Objective>,
 
     /// With --objective min-posts: the share of the need to put within the bound of a post,
-    /// in (0, 1].
-    #[arg(long = "target-coverage", value_name = "SHARE")]
-    pub target_coverage: Option<f64>,
+    /// in (0, 1]. `maillage frontier` takes a sweep FROM:TO:STEP. [default: 1]
+    #[arg(long = "target-coverage", value_name = "SHARE", value_parser = sweep::<f64>)]
+    pub target_coverage: Option<Sweep<f64>>,
 
     /// Time budget of the LP and MIP solves, seconds. Coverage mode keeps the best plan found
     /// by then; attendance mode keeps the greedy plan and its flows (and says so) if the flow
@@ -468,6 +479,46 @@ pub fn command() -> clap::Command {
 /// in the scenario file.
 pub type SetKeys = Vec<&'static str>;
 
+/// One value, or a sweep `FROM:TO:STEP` (`maillage frontier`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Sweep<T> {
+    /// One value.
+    One(T),
+    /// From, to (included when the steps reach it), step.
+    Range(T, T, T),
+}
+
+impl<T: Copy> Sweep<T> {
+    /// The value, if one.
+    pub fn single(self) -> Option<T> {
+        match self {
+            Sweep::One(v) => Some(v),
+            Sweep::Range(..) => None,
+        }
+    }
+}
+
+/// Parses `V` or `FROM:TO:STEP` (FROM ≤ TO, STEP > 0).
+fn sweep<T>(text: &str) -> Result<Sweep<T>, String>
+where
+    T: std::str::FromStr + PartialOrd + Default + Copy,
+    T::Err: std::fmt::Display,
+{
+    let parse = |s: &str| s.trim().parse::<T>().map_err(|e| format!("{s:?}: {e}"));
+    let parts: Vec<&str> = text.split(':').collect();
+    match parts.as_slice() {
+        [one] => parse(one).map(Sweep::One),
+        [from, to, step] => {
+            let (from, to, step) = (parse(from)?, parse(to)?, parse(step)?);
+            if !(from <= to && step > T::default()) {
+                return Err(format!("{text:?}: expected FROM:TO:STEP with FROM ≤ TO and STEP > 0"));
+            }
+            Ok(Sweep::Range(from, to, step))
+        }
+        _ => Err(format!("{text:?}: expected a value, or FROM:TO:STEP")),
+    }
+}
+
 fn set<T>(slot: &mut T, value: Option<T>, key: &'static str, keys: &mut SetKeys) {
     if let Some(v) = value {
         *slot = v;
@@ -481,11 +532,11 @@ impl PlanArgs {
         set(&mut spec.outputs.out, self.out.clone().map(Some), "outputs.out", keys);
         set(&mut spec.name, self.name.clone().map(Some), "name", keys);
         set(&mut spec.description, self.description.clone().map(Some), "description", keys);
-        set(&mut spec.posts, self.posts, "posts", keys);
-        set(&mut spec.budget_eur, self.budget_eur, "budget_eur", keys);
+        set(&mut spec.posts, self.posts.and_then(Sweep::single), "posts", keys);
+        set(&mut spec.budget_eur, self.budget_eur.and_then(Sweep::single), "budget_eur", keys);
         set(&mut spec.max_posts_per_site, self.max_posts_per_site, "max_posts_per_site", keys);
         set(&mut spec.objective, self.objective, "objective", keys);
-        set(&mut spec.target_coverage, self.target_coverage, "target_coverage", keys);
+        set(&mut spec.target_coverage, self.target_coverage.and_then(Sweep::single), "target_coverage", keys);
         set(&mut spec.solver, self.solver, "solver", keys);
         set(&mut spec.time_limit_s, self.time_limit_s, "time_limit_s", keys);
         set(&mut spec.limits.floors_from, self.floors_from.clone().map(Some), "limits.floors_from", keys);

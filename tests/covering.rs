@@ -334,3 +334,65 @@ fn the_same_optima_as_spopt_on_martinique() {
         eprintln!("{objective}: maillage {ours}, spopt {theirs}");
     }
 }
+
+#[test]
+fn frontier_writes_one_row_a_point_served_never_falling() {
+    // Posts 2, 4, …, 10 on the sample data: five points, the budget following the posts.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("f");
+    crate::util::cli_command()
+        .arg("--data")
+        .arg(crate::util::sample_dir())
+        .args(["frontier", "--posts", "2:10:2", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(out.join("frontier.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    assert_eq!(
+        header.iter().take(13).collect::<Vec<_>>(),
+        [
+            "posts",
+            "cost_eur",
+            "served",
+            "weighted_served",
+            "objective",
+            "bound",
+            "gap",
+            "coverage_share",
+            "coverage_20_share",
+            "coverage_30_share",
+            "min_dep_served_share",
+            "gini_dep_served_share",
+            "seconds"
+        ]
+    );
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 5);
+    let field = |r: &csv::StringRecord, name: &str| -> f64 {
+        r[header.iter().position(|h| h == name).unwrap()].parse().unwrap()
+    };
+    for (k, r) in records.iter().enumerate() {
+        assert_near(field(r, "posts"), 2.0 * (k as f64 + 1.0));
+        assert_near(field(r, "cost_eur"), field(r, "posts") * 50_000.0);
+        // The bound is above the plan; more posts never serve fewer.
+        assert!(field(r, "bound") >= field(r, "objective") - 1e-6);
+        if k > 0 {
+            assert!(field(r, "served") >= field(&records[k - 1], "served") - 1e-6);
+        }
+        assert!(field(r, "coverage_20_share") <= field(r, "coverage_30_share") + 1e-12);
+    }
+    let svg = std::fs::read_to_string(out.join("frontier.svg")).unwrap();
+    assert_eq!(svg.matches("<circle").count(), 5 * 2 + 5 * 4);
+    assert!(std::fs::read_to_string(out.join("report.html")).unwrap().contains("<svg"));
+    // plan refuses a sweep, and frontier one without a sweep.
+    let fails = |args: &[&str]| {
+        let o = crate::util::cli_command().arg("--data").arg(crate::util::sample_dir()).args(args).output().unwrap();
+        assert!(!o.status.success());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    assert!(fails(&["plan", "--posts", "2:10:2"]).contains("a sweep FROM:TO:STEP is for `maillage frontier`"));
+    assert!(fails(&["frontier", "--posts", "4"]).contains("frontier needs one sweep"));
+    assert!(fails(&["frontier", "--target-coverage", "0.9:0.99:0.01"]).contains("needs --objective min-posts"));
+}

@@ -5,6 +5,7 @@
 mod batch;
 mod compare;
 mod evaluate;
+mod frontier;
 mod instance;
 mod need;
 mod outputs;
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Plan(args) => plan::plan(&files, &args),
         Command::Evaluate(args) => evaluate::evaluate(&files, &args),
         Command::Compare(args) => compare::compare(&args),
+        Command::Frontier(args) => frontier::frontier(&files, &args),
         Command::Scenario(ScenarioCommand::Check { files: scenarios }) => scenario::check(&files, &scenarios),
         Command::Batch(args) => batch::batch(&files, &args),
     }

@@ -36,6 +36,23 @@ impl Origin {
 
 /// The spec of `plan`: the scenario file's values, the flags over them, validated.
 pub fn plan_spec(args: &PlanArgs) -> Result<(PlanSpec, Origin)> {
+    plan_spec_with(args, false)
+}
+
+/// The spec of `plan`, or with `sweeps` of `frontier` (its swept options left at the file's
+/// or the default value).
+pub fn plan_spec_with(args: &PlanArgs, sweeps: bool) -> Result<(PlanSpec, Origin)> {
+    use crate::cli::Sweep;
+    if !sweeps {
+        let swept = [
+            ("--posts", matches!(args.posts, Some(Sweep::Range(..)))),
+            ("--budget-eur", matches!(args.budget_eur, Some(Sweep::Range(..)))),
+            ("--target-coverage", matches!(args.target_coverage, Some(Sweep::Range(..)))),
+        ];
+        if let Some((flag, _)) = swept.iter().find(|s| s.1) {
+            anyhow::bail!("{flag}: a sweep FROM:TO:STEP is for `maillage frontier`; plan takes one value");
+        }
+    }
     let mut spec = match &args.scenario {
         Some(path) => load_spec(path)?,
         None => PlanSpec::default(),

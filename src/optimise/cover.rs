@@ -444,9 +444,12 @@ impl<'p> Engine<'p> {
         super::log::stage(&format!("cover: {fixed} of {} sites fixed by reduced costs", self.sites.len()), clock);
         let left = (time_limit_s - clock.elapsed().as_secs_f64()).max(1.0);
         // Out of time without a better plan: the best known stands, bounded by the LP.
-        let (posts, value, bound) = match self.mip(goal, &fix, Some(&best), left, EXACT) {
-            Err(SolveError::TimeLimit) => (best.clone(), best_value, lp_bound),
-            other => other?,
+        let (posts, value, bound, from_mip) = match self.mip(goal, &fix, Some(&best), left, EXACT) {
+            Err(SolveError::TimeLimit) => (best.clone(), best_value, lp_bound, false),
+            other => {
+                let (posts, value, bound) = other?;
+                (posts, value, bound, true)
+            }
         };
         if goal.better(value, best_value, 0.0) {
             (best, best_value) = (posts, value);
@@ -458,7 +461,7 @@ impl<'p> Engine<'p> {
             Sense::Minimise => bound.min(best_value).max(lp_bound),
         };
         super::log::stage(&format!("cover: MIP {best_value:.3}, bound {bound:.3}"), clock);
-        Ok(self.result(&best, best_value, bound, fixed, true))
+        Ok(self.result(&best, best_value, bound, fixed, from_mip))
     }
 
     /// The LP relaxation: its value, columns and reduced costs.
@@ -515,7 +518,11 @@ impl<'p> Engine<'p> {
             offer(self.engine_posts(s), &mut incumbent);
         }
         if let Goal::MinCost { need } = goal {
-            offer(self.greedy_cover(need), &mut incumbent);
+            // The greedy alone, and seeded with the sites the relaxation opens most.
+            offer(self.greedy_cover(need, &vec![0.0; n], f64::INFINITY), &mut incumbent);
+            for threshold in [0.99, 0.5, 0.25] {
+                offer(self.greedy_cover(need, &lp.x, threshold), &mut incumbent);
+            }
         }
         if goal == Goal::MaxCover {
             // The sites the relaxation values most, as many as there are posts.
@@ -724,10 +731,11 @@ pub(crate) fn solve_center(p: &Problem, eligible: &[bool], time_limit_s: f64) ->
 }
 
 impl Engine<'_> {
-    /// Greedy set covering (Chvátal 1979): open the site that covers the most uncovered
-    /// need per euro (lazily re-evaluated: a site's gain only falls) until `need` is
-    /// covered, then close, last opened first, every site the target can do without.
-    fn greedy_cover(&self, need: f64) -> Vec<u32> {
+    /// Greedy set covering (Chvátal 1979): open the sites whose `seed` (their LP value) is
+    /// at least `threshold`, then the site that covers the most uncovered need per euro
+    /// (lazily re-evaluated: a site's gain only falls) until `need` is covered; then close
+    /// every site the target can do without, the least seeded first.
+    fn greedy_cover(&self, need: f64, seed: &[f64], threshold: f64) -> Vec<u32> {
         let n = self.sites.len();
         let mut by_site: Vec<Vec<u32>> = vec![Vec::new(); n];
         for (g, group) in self.groups.iter().enumerate() {
@@ -749,9 +757,9 @@ impl Engine<'_> {
             }
             gained
         };
-        for k in (0..n).filter(|&k| self.sites[k].lo > 0) {
+        for k in (0..n).filter(|&k| self.sites[k].lo > 0 || seed[k] >= threshold) {
             covered += open(k, &mut posts, &mut count);
-            posts[k] = self.sites[k].lo;
+            posts[k] = self.sites[k].lo.max(1);
         }
         let gain = |k: usize, count: &[u32]| -> f64 {
             by_site[k].iter().filter(|&&g| count[g as usize] == 0).map(|&g| self.groups[g as usize].need).sum::<f64>()
@@ -772,8 +780,11 @@ impl Engine<'_> {
             }
             covered += open(k, &mut posts, &mut count);
         }
-        // Close, by decreasing index (deterministic), each site the target can do without.
-        for k in (0..n).rev() {
+        // Close each site the target can do without, the least seeded first (then by
+        // decreasing index: deterministic).
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| seed[a].total_cmp(&seed[b]).then(b.cmp(&a)));
+        for k in order {
             if posts[k] != 1 || self.sites[k].lo > 0 {
                 continue;
             }
