@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use maillage::DataFiles;
 use maillage::optimise::{self, Objective, Plan, Problem};
-use maillage::report::OutputSet;
+use maillage::report::{OutputSet, fr_number};
 use maillage::spec::PlanSpec;
 
 use super::instance::build_instance;
@@ -261,16 +261,16 @@ fn label_head(swept: Swept) -> &'static str {
 
 fn label(swept: Swept, x: f64) -> String {
     match swept {
-        Swept::Posts => format!("{x:.0} postes"),
-        Swept::Budget => format!("{:.1} M€", x / 1e6),
-        Swept::Target => format!("{:.1} %", 100.0 * x),
+        Swept::Posts => format!("{} postes", fr_number(x, 0)),
+        Swept::Budget => format!("{}\u{a0}M€", fr_number(x / 1e6, 1)),
+        Swept::Target => format!("{}\u{a0}%", fr_number(100.0 * x, 1)),
     }
 }
 
 /// Two panels over the swept value: the objective and its bound; the shares of the need
 /// within reach (the bound, 20 and 30 minutes) and served.
 fn frontier_svg(rows: &[Point], swept: Swept, objective: Objective) -> String {
-    let (w, h, left, right, top, panel) = (760.0, 560.0, 90.0, 20.0, 30.0, 220.0);
+    let (w, h, left, right, top, panel) = (780.0, 560.0, 90.0, 50.0, 30.0, 220.0);
     let xs: Vec<f64> = rows.iter().map(|r| r.x).collect();
     let (x0, x1) =
         (xs.iter().copied().fold(f64::INFINITY, f64::min), xs.iter().copied().fold(f64::NEG_INFINITY, f64::max));
@@ -346,7 +346,7 @@ fn panel_svg(
     let _ = writeln!(s, "<text x=\"90\" y=\"{:.1}\" font-weight=\"bold\">{title}</text>", top - 10.0);
     let _ = writeln!(
         s,
-        "<line x1=\"90\" y1=\"{:.1}\" x2=\"740\" y2=\"{:.1}\" stroke=\"#888\"/>\n<line x1=\"90\" y1=\"{top:.1}\" x2=\"90\" y2=\"{:.1}\" stroke=\"#888\"/>",
+        "<line x1=\"90\" y1=\"{:.1}\" x2=\"730\" y2=\"{:.1}\" stroke=\"#888\"/>\n<line x1=\"90\" y1=\"{top:.1}\" x2=\"90\" y2=\"{:.1}\" stroke=\"#888\"/>",
         top + height,
         top + height,
         top + height
@@ -357,7 +357,7 @@ fn panel_svg(
             s,
             "<text x=\"84\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"10\">{}</text>",
             py(v) + 4.0,
-            if hi <= 1.0 && lo >= 0.0 { format!("{:.0} %", 100.0 * v) } else { format!("{v:.0}") }
+            if hi <= 1.0 && lo >= 0.0 { format!("{:.0}\u{a0}%", 100.0 * v) } else { fr_number(v, 0) }
         );
     }
     for (k, (name, colour, dash, values)) in series.iter().enumerate() {
@@ -375,7 +375,8 @@ fn panel_svg(
             let (x, y) = p.split_once(',').unwrap_or(("0", "0"));
             let _ = writeln!(s, "<circle cx=\"{x}\" cy=\"{y}\" r=\"3\" fill=\"{colour}\"/>");
         }
-        let ly = top + 14.0 * k as f64;
+        // The legend in the panel's lower right, where the rising curves are not.
+        let ly = top + height - 14.0 * (series.len() - k) as f64;
         let _ = writeln!(
             s,
             "<line x1=\"600\" y1=\"{ly:.1}\" x2=\"620\" y2=\"{ly:.1}\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"{dash}\"/>\
@@ -386,7 +387,7 @@ fn panel_svg(
 }
 
 fn write_report(w: &mut dyn Write, rows: &[Point], swept: Swept, base: &PlanSpec, svg: &str) -> std::io::Result<()> {
-    let pct = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format!("{:.1} %", 100.0 * x).replace('.', ","));
+    let pct = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format!("{}\u{a0}%", fr_number(100.0 * x, 1)));
     writeln!(
         w,
         "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Frontière</title>\n\
@@ -407,19 +408,19 @@ fn write_report(w: &mut dyn Write, rows: &[Point], swept: Swept, base: &PlanSpec
     for r in rows {
         writeln!(
             w,
-            "<tr><td>{}</td><td>{}</td><td>{:.1}</td><td>{:.0}</td><td>{:.1}</td><td>{}</td><td>{}</td><td>{}</td>\
-             <td>{}</td><td>{}</td><td>{:.1}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td>{}</td><td>{}</td><td>{}</td></tr>",
             label(swept, r.x),
-            r.posts,
-            r.cost_eur / 1e6,
-            r.served,
-            r.objective,
-            r.bound.map_or_else(|| "—".to_owned(), |b| format!("{b:.1}")),
+            fr_number(f64::from(r.posts), 0),
+            fr_number(r.cost_eur / 1e6, 1),
+            fr_number(r.served, 0),
+            fr_number(r.objective, 1),
+            r.bound.map_or_else(|| "—".to_owned(), |b| fr_number(b, 1)),
             pct(r.gap),
             pct(Some(r.coverage_share)),
             pct(r.coverage_20),
             pct(r.coverage_30),
-            r.seconds
+            fr_number(r.seconds, 1)
         )?;
     }
     writeln!(w, "</tbody></table></body></html>")

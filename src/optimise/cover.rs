@@ -17,6 +17,7 @@
 
 use highs::{Col, HighsModelStatus, RowProblem, Sense};
 
+use super::greedy::Ordered;
 use super::{Problem, SolveError};
 
 /// Relative gap at which the branch and cut stops: the optimum, to rounding.
@@ -428,7 +429,7 @@ impl<'p> Engine<'p> {
         // Whole posts: the least cost is a whole number of posts.
         let whole = matches!(goal, Goal::MinCost { .. }) && self.uniform_cost.is_some();
         let lp_bound = if whole { (lp.value - 1e-6).ceil() } else { lp.value };
-        let Some((mut best, mut best_value)) = self.first_plan(goal, start, &lp, lp_bound, 0.4 * time_limit_s) else {
+        let Some((mut best, mut best_value)) = self.first_plan(goal, start, &lp, lp_bound, 0.7 * time_limit_s) else {
             // No plan from the heuristics: the whole MIP must find one.
             let left = (time_limit_s - clock.elapsed().as_secs_f64()).max(1.0);
             let free = vec![Fix::Free; self.sites.len()];
@@ -505,6 +506,7 @@ impl<'p> Engine<'p> {
         lp_bound: f64,
         seconds: f64,
     ) -> Option<(Vec<u32>, f64)> {
+        let clock = std::time::Instant::now();
         let n = self.sites.len();
         let mut incumbent: Option<(Vec<u32>, f64)> = None;
         let offer = |posts: Vec<u32>, inc: &mut Option<(Vec<u32>, f64)>| {
@@ -523,6 +525,7 @@ impl<'p> Engine<'p> {
             for threshold in [0.99, 0.5, 0.25] {
                 offer(self.greedy_cover(need, &lp.x, threshold), &mut incumbent);
             }
+            super::log::stage(&format!("cover: greedy covers {:?}", incumbent.as_ref().map(|i| i.1)), clock);
         }
         if goal == Goal::MaxCover {
             // The sites the relaxation values most, as many as there are posts.
@@ -533,12 +536,17 @@ impl<'p> Engine<'p> {
                 posts[k] = 1;
             }
             // Then Teitz and Bart's swaps, while one covers more.
-            let (swapped, _) = super::coverage::swap_coverage(self.p, &self.eligible, &self.problem_posts(&posts));
+            let (swapped, value) = super::coverage::swap_coverage(self.p, &self.eligible, &self.problem_posts(&posts));
+            super::log::stage(&format!("cover: LP-guided + swaps {value:.1}"), clock);
             offer(self.engine_posts(&swapped), &mut incumbent);
             offer(posts, &mut incumbent);
         }
         let tol = 1e-7 * lp_bound.abs().max(1.0);
-        if incumbent.as_ref().is_none_or(|(_, v)| goal.better(lp_bound, *v, tol)) {
+        // The support's branch and cut finds better coverings; the greedy covers are as good as
+        // it for min-posts (measured), whose time goes to the whole branch and cut instead.
+        let wanted = incumbent.is_none()
+            || (goal == Goal::MaxCover && incumbent.as_ref().is_some_and(|(_, v)| goal.better(lp_bound, *v, tol)));
+        if wanted {
             let support: Vec<Fix> = (0..n)
                 .map(|k| {
                     let used = incumbent.as_ref().is_some_and(|(posts, _)| posts[k] > 0);
@@ -549,6 +557,7 @@ impl<'p> Engine<'p> {
             if let Ok((posts, _, _)) = self.mip(goal, &support, start.as_deref(), seconds, 1e-4) {
                 offer(posts, &mut incumbent);
             }
+            super::log::stage(&format!("cover: MIP over the LP support {:?}", incumbent.as_ref().map(|i| i.1)), clock);
         }
         incumbent
     }
@@ -765,17 +774,17 @@ impl Engine<'_> {
             by_site[k].iter().filter(|&&g| count[g as usize] == 0).map(|&g| self.groups[g as usize].need).sum::<f64>()
                 / self.unit_cost(k)
         };
-        let mut heap: std::collections::BinaryHeap<(OrdF64, std::cmp::Reverse<usize>)> =
-            (0..n).filter(|&k| posts[k] == 0).map(|k| (OrdF64(gain(k, &count)), std::cmp::Reverse(k))).collect();
+        let mut heap: std::collections::BinaryHeap<(Ordered, std::cmp::Reverse<usize>)> =
+            (0..n).filter(|&k| posts[k] == 0).map(|k| (Ordered(gain(k, &count)), std::cmp::Reverse(k))).collect();
         let target = need * (1.0 - 1e-12);
         while covered < target {
-            let Some((OrdF64(g), std::cmp::Reverse(k))) = heap.pop() else { break };
+            let Some((Ordered(g), std::cmp::Reverse(k))) = heap.pop() else { break };
             let now = gain(k, &count);
             if now <= 0.0 {
                 continue;
             }
             if now < g && heap.peek().is_some_and(|top| top.0.0 > now) {
-                heap.push((OrdF64(now), std::cmp::Reverse(k)));
+                heap.push((Ordered(now), std::cmp::Reverse(k)));
                 continue;
             }
             covered += open(k, &mut posts, &mut count);
@@ -799,23 +808,5 @@ impl Engine<'_> {
             }
         }
         posts
-    }
-}
-
-/// An `f64` ordered by `total_cmp`, for the greedy's heap.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct OrdF64(f64);
-
-impl Eq for OrdF64 {}
-
-impl PartialOrd for OrdF64 {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for OrdF64 {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
     }
 }

@@ -2,30 +2,43 @@
 //! Teitz and Bart's swaps. The exact solve is the covering engine's (`cover`).
 
 use super::Problem;
+use super::greedy::Ordered;
 
-/// Greedy MCLP: open, one at a time, the site that covers the most need not yet covered.
+/// Greedy MCLP: open, one at a time, the site that covers the most need not yet covered
+/// (lazily: a site's gain only falls as others open, so a stale gain bounds the true one;
+/// ties to the lowest index).
 pub(crate) fn greedy_coverage(p: &Problem, eligible: &[bool]) -> (Vec<u32>, f64) {
+    use std::cmp::Reverse;
     let mut state = CoverState::new(p, eligible);
     for (j, s) in p.sites.iter().enumerate() {
         if s.fixed_posts > 0 && eligible[j] {
             state.open(j);
         }
     }
+    let mut heap: std::collections::BinaryHeap<(Ordered, Reverse<usize>)> = (0..p.sites.len())
+        .filter(|&j| eligible[j] && state.count_open[j] == 0)
+        .map(|j| (Ordered(state.gain(j)), Reverse(j)))
+        .collect();
     while state.open_count < p.posts as usize {
-        let best = (0..p.sites.len())
-            .filter(|&j| eligible[j] && state.count_open[j] == 0)
-            .map(|j| (state.gain(j), j))
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
-        match best {
-            Some((gain, j)) if gain > 0.0 => state.open(j),
-            _ => break,
+        let Some((Ordered(bound), Reverse(j))) = heap.pop() else { break };
+        let gain = state.gain(j);
+        if gain <= 0.0 {
+            continue;
         }
+        if gain < bound && heap.peek().is_some_and(|top| (top.0.0, Reverse(top.1.0)) > (gain, Reverse(j))) {
+            heap.push((Ordered(gain), Reverse(j)));
+            continue;
+        }
+        state.open(j);
     }
     (state.count_open.clone(), state.covered_need)
 }
 
-/// Improves an MCLP solution by swaps (close one open site, open a closed one) while any
-/// swap covers more need (Teitz and Bart's interchange). Fixed sites stay open.
+/// Improves an MCLP solution by swaps (close one open site, open a closed one) while a swap
+/// covers more need (Teitz and Bart's interchange), fixed sites kept open. For each open site
+/// in turn, the best site to open instead is found without trying them all: a closed site's
+/// gain once `k` closes is its gain now plus the need only `k` covers that it covers too, so
+/// the best is either the best gain overall or one of the sites near `k`.
 pub(crate) fn swap_coverage(p: &Problem, eligible: &[bool], start: &[u32]) -> (Vec<u32>, f64) {
     let mut state = CoverState::new(p, eligible);
     for (j, &o) in start.iter().enumerate() {
@@ -33,29 +46,52 @@ pub(crate) fn swap_coverage(p: &Problem, eligible: &[bool], start: &[u32]) -> (V
             state.open(j);
         }
     }
+    let n = p.sites.len();
+    let mut extra = vec![0.0; n];
+    let mut touched: Vec<usize> = Vec::new();
     loop {
+        let gains: Vec<f64> = (0..n)
+            .map(|j| if eligible[j] && state.count_open[j] == 0 { state.gain(j) } else { f64::NEG_INFINITY })
+            .collect();
+        let top = (0..n)
+            .filter(|&j| gains[j] > f64::NEG_INFINITY)
+            .max_by(|&a, &b| gains[a].total_cmp(&gains[b]).then(b.cmp(&a)));
+        // The best swap of all (Teitz and Bart's best improvement): (gain, closed k, opened j).
         let mut best: Option<(f64, usize, usize)> = None;
-        let open: Vec<usize> =
-            (0..p.sites.len()).filter(|&j| state.count_open[j] > 0 && p.sites[j].fixed_posts == 0).collect();
-        for &k in &open {
-            let loss = state.loss(k);
-            state.close(k);
-            for j in (0..p.sites.len()).filter(|&j| eligible[j] && state.count_open[j] == 0 && j != k) {
-                let delta = state.gain(j) - loss;
-                if delta > 1e-9 && best.is_none_or(|b| delta > b.0) {
+        for k in (0..n).filter(|&k| state.count_open[k] > 0 && p.sites[k].fixed_posts == 0) {
+            // Need only k covers, and which closed sites cover it too.
+            let mut loss = 0.0;
+            for &i in &state.by_site[k] {
+                if state.cover_count[i] == 1 {
+                    loss += p.need[i];
+                    for pair in p.pairs_of(i) {
+                        let j = pair.site as usize;
+                        if eligible[j] && state.count_open[j] == 0 {
+                            if extra[j] == 0.0 {
+                                touched.push(j);
+                            }
+                            extra[j] += p.need[i];
+                        }
+                    }
+                }
+            }
+            for j in top.into_iter().chain(touched.iter().copied()) {
+                let delta = gains[j] + extra[j] - loss;
+                let better = best.is_none_or(|(b, bk, bj)| delta.total_cmp(&b).then((bk, bj).cmp(&(k, j))).is_gt());
+                if delta > 1e-9 * state.covered_need.max(1.0) && better {
                     best = Some((delta, k, j));
                 }
             }
-            state.open(k);
-        }
-        match best {
-            Some((_, k, j)) => {
-                state.close(k);
-                state.open(j);
+            for &j in &touched {
+                extra[j] = 0.0;
             }
-            None => return (state.count_open.clone(), state.covered_need),
+            touched.clear();
         }
+        let Some((_, k, j)) = best else { break };
+        state.close(k);
+        state.open(j);
     }
+    (state.count_open.clone(), state.covered_need)
 }
 
 /// Which units each site covers and how many open sites cover each unit.

@@ -277,9 +277,9 @@ pub(crate) fn greedy_posts(p: &Problem) -> Result<GreedyPlan, SolveError> {
     Ok(GreedyPlan { objective: st.objective(), posts: x, flows: st.flows })
 }
 
-/// f64 with a total order, for the heap.
+/// f64 with a total order, for the greedies' heaps.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Ordered(f64);
+pub(crate) struct Ordered(pub f64);
 
 impl Eq for Ordered {}
 

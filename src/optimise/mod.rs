@@ -583,8 +583,8 @@ fn solve_covering(p: &Problem) -> Result<cover::CoverResult, SolveError> {
         }
         Objective::Attendance | Objective::Coverage => {
             let (greedy, _) = coverage::greedy_coverage(p, eligible);
-            let (start, _) = coverage::swap_coverage(p, eligible, &greedy);
-            log::stage("coverage: greedy + swaps", clock);
+            let (start, value) = coverage::swap_coverage(p, eligible, &greedy);
+            log::stage(&format!("coverage: greedy + swaps {value:.1}"), clock);
             engine.solve(cover::Goal::MaxCover, Some(&start), p.time_limit_s)?
         }
     };

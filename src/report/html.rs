@@ -362,3 +362,34 @@ var dir=th.dataset.dir==='asc'?-1:1;th.dataset.dir=dir===1?'asc':'desc';\
 function key(r){var c=r.cells[col];var v=c.dataset.v||c.textContent;return num?parseFloat(v):v;}\
 rows.sort(function(a,b){var x=key(a),y=key(b);return (x<y?-1:x>y?1:0)*dir;});\
 rows.forEach(function(r){body.appendChild(r);});});});";
+
+/// A number as French readers write it: thin spaces between thousands, a decimal comma
+/// (`311 567`, `54,5`).
+#[must_use]
+pub fn fr_number(v: f64, decimals: usize) -> String {
+    let text = format!("{:.decimals$}", v.abs());
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(c);
+    }
+    let sign = if v < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "−" } else { "" };
+    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped},{frac}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fr_number;
+
+    #[test]
+    fn french_numbers_group_thousands_and_use_a_decimal_comma() {
+        assert_eq!(fr_number(311_567.0, 0), "311\u{202f}567");
+        assert_eq!(fr_number(54.49, 1), "54,5");
+        assert_eq!(fr_number(-1_234_567.891, 2), "−1\u{202f}234\u{202f}567,89");
+        assert_eq!(fr_number(999.0, 0), "999");
+        assert_eq!(fr_number(-0.001, 1), "0,0");
+    }
+}

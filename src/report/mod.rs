@@ -14,7 +14,7 @@ pub use atomic::{FAIL_WRITE_ENV, Staged, stage, write_all_atomic, write_atomic};
 pub use compare::{
     Comparison, DepDiff, HEADLINE_KEYS, HeadlineDiff, SiteDiff, compare_plans, write_dep_diffs, write_site_diffs,
 };
-pub use html::{DATA_SOURCES, ReportInput, write_report};
+pub use html::{DATA_SOURCES, ReportInput, fr_number, write_report};
 pub use maps::{write_communes_geojson, write_sites_geojson};
 pub use need_table::{NEED_COLUMNS, REACH_COLUMNS, Totals, need_totals, write_need_table, write_reach_table};
 pub use output_set::{COMPARE_SET, HOLD_ENV, OutputKind, OutputSet, PLAN_SET, check_output_path, remove_staging};

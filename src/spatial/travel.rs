@@ -33,6 +33,12 @@ pub trait TravelTime: Sync {
     fn own_unit_always_reachable(&self) -> bool {
         true
     }
+
+    /// The units `origin` has a time to, when the model lists them (a matrix): then the
+    /// reach reads them instead of searching the space around the origin.
+    fn destinations(&self, _origin: UnitIdx) -> Option<&[UnitIdx]> {
+        None
+    }
 }
 
 /// A speed that applies up to a density.
@@ -132,6 +138,8 @@ pub struct TravelMatrix {
     /// (origin unit's point to the farthest candidate of the destination unit): a few
     /// kilobytes however long the matrix.
     reach_by_minute: Vec<f64>,
+    /// Destinations of each origin that has any.
+    destinations: HashMap<UnitIdx, Vec<UnitIdx>>,
 }
 
 impl TravelMatrix {
@@ -153,7 +161,11 @@ impl TravelMatrix {
             self.reach_by_minute.resize(bucket + 1, 0.0);
         }
         self.reach_by_minute[bucket] = self.reach_by_minute[bucket].max(reach_m);
-        self.minutes.insert((origin, destination), minutes)
+        let before = self.minutes.insert((origin, destination), minutes);
+        if before.is_none() {
+            self.destinations.entry(origin).or_default().push(destination);
+        }
+        before
     }
 
     /// Number of origin–destination pairs.
@@ -183,6 +195,10 @@ impl TravelTime for TravelMatrix {
 
     fn own_unit_always_reachable(&self) -> bool {
         false
+    }
+
+    fn destinations(&self, origin: UnitIdx) -> Option<&[UnitIdx]> {
+        Some(self.destinations.get(&origin).map_or(&[], Vec::as_slice))
     }
 }
 
