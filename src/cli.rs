@@ -291,9 +291,10 @@ pub struct PlanArgs {
     #[arg(long = "target-coverage", value_name = "SHARE", value_parser = sweep::<f64>)]
     pub target_coverage: Option<Sweep<f64>>,
 
-    /// Time budget of the LP and MIP solves, seconds. Coverage mode keeps the best plan found
-    /// by then; attendance mode keeps the greedy plan and its flows (and says so) if the flow
-    /// LP is not solved, still bounded by the Lagrangian.
+    /// Time budget of the LP and MIP solves, seconds. The covering objectives need their
+    /// relaxation solved within it (nationally, allow 120) and keep the best plan found by
+    /// then; attendance mode keeps the greedy plan and its flows (and says so) if the flow LP
+    /// is not solved, still bounded by the Lagrangian.
     #[arg(long = "time-limit-s", value_name = "SECONDS")]
     pub time_limit_s: Option<f64>,
 
