@@ -360,7 +360,9 @@ fn panel_svg(
             if hi <= 1.0 && lo >= 0.0 { format!("{:.0}\u{a0}%", 100.0 * v) } else { fr_number(v, 0) }
         );
     }
-    for (k, (name, colour, dash, values)) in series.iter().enumerate() {
+    // Series with no value (30 minutes under a shorter bound) are neither drawn nor listed.
+    let drawn: Vec<_> = series.iter().filter(|(_, _, _, values)| values.iter().any(Option::is_some)).collect();
+    for (k, (name, colour, dash, values)) in drawn.iter().enumerate() {
         let points: Vec<String> =
             xs.iter().zip(values).filter_map(|(&x, v)| v.map(|v| format!("{:.1},{:.1}", px(x), py(v)))).collect();
         if points.is_empty() {
@@ -376,7 +378,7 @@ fn panel_svg(
             let _ = writeln!(s, "<circle cx=\"{x}\" cy=\"{y}\" r=\"3\" fill=\"{colour}\"/>");
         }
         // The legend in the panel's lower right, where the rising curves are not.
-        let ly = top + height - 14.0 * (series.len() - k) as f64;
+        let ly = top + height - 14.0 * (drawn.len() - k) as f64;
         let _ = writeln!(
             s,
             "<line x1=\"600\" y1=\"{ly:.1}\" x2=\"620\" y2=\"{ly:.1}\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"{dash}\"/>\
