@@ -270,7 +270,7 @@ fn label(swept: Swept, x: f64) -> String {
 /// Two panels over the swept value: the objective and its bound; the shares of the need
 /// within reach (the bound, 20 and 30 minutes) and served.
 fn frontier_svg(rows: &[Point], swept: Swept, objective: Objective) -> String {
-    let (w, h, left, right, top, panel) = (780.0, 560.0, 90.0, 50.0, 30.0, 220.0);
+    let (w, h, left, right, top, panel) = (820.0, 560.0, 90.0, 190.0, 30.0, 220.0);
     let xs: Vec<f64> = rows.iter().map(|r| r.x).collect();
     let (x0, x1) =
         (xs.iter().copied().fold(f64::INFINITY, f64::min), xs.iter().copied().fold(f64::NEG_INFINITY, f64::max));
@@ -346,7 +346,7 @@ fn panel_svg(
     let _ = writeln!(s, "<text x=\"90\" y=\"{:.1}\" font-weight=\"bold\">{title}</text>", top - 10.0);
     let _ = writeln!(
         s,
-        "<line x1=\"90\" y1=\"{:.1}\" x2=\"730\" y2=\"{:.1}\" stroke=\"#888\"/>\n<line x1=\"90\" y1=\"{top:.1}\" x2=\"90\" y2=\"{:.1}\" stroke=\"#888\"/>",
+        "<line x1=\"90\" y1=\"{:.1}\" x2=\"630\" y2=\"{:.1}\" stroke=\"#888\"/>\n<line x1=\"90\" y1=\"{top:.1}\" x2=\"90\" y2=\"{:.1}\" stroke=\"#888\"/>",
         top + height,
         top + height,
         top + height
@@ -377,12 +377,12 @@ fn panel_svg(
             let (x, y) = p.split_once(',').unwrap_or(("0", "0"));
             let _ = writeln!(s, "<circle cx=\"{x}\" cy=\"{y}\" r=\"3\" fill=\"{colour}\"/>");
         }
-        // The legend in the panel's lower right, where the rising curves are not.
+        // The legend right of the panel, clear of the curves.
         let ly = top + height - 14.0 * (drawn.len() - k) as f64;
         let _ = writeln!(
             s,
-            "<line x1=\"600\" y1=\"{ly:.1}\" x2=\"620\" y2=\"{ly:.1}\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"{dash}\"/>\
-             <text x=\"626\" y=\"{:.1}\">{name}</text>",
+            "<line x1=\"650\" y1=\"{ly:.1}\" x2=\"670\" y2=\"{ly:.1}\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"{dash}\"/>\
+             <text x=\"676\" y=\"{:.1}\">{name}</text>",
             ly + 4.0
         );
     }
