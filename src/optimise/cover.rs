@@ -121,10 +121,21 @@ pub(crate) struct Engine<'p> {
     median: Vec<MedianUnit>,
     /// Previous posts at sites the engine cannot open: moved whatever it does.
     moved_outside: u32,
-    /// Cost of every post when all are equal (the min-cost objective then counts posts).
-    uniform_cost: Option<f64>,
+    /// Whether every post costs the same (the min-cost objective then counts posts).
+    uniform_cost: bool,
     /// Problem sites the engine may open.
     eligible: Vec<bool>,
+}
+
+/// `HiGHS`'s model of a built problem (which moves into it, no copy), quiet, with its time
+/// limit.
+fn highs_model(built: &mut Built, sense: Sense, time_limit_s: f64) -> Result<highs::Model, SolveError> {
+    let mut model = std::mem::take(&mut built.problem)
+        .try_optimise(sense)
+        .map_err(|e| SolveError::Solver(format!("HiGHS: {e:?}")))?;
+    model.make_quiet();
+    model.set_option("time_limit", time_limit_s.max(1.0));
+    Ok(model)
 }
 
 /// The LP relaxation's value, and its open value and reduced cost per engine site (0 for a
@@ -213,7 +224,7 @@ impl<'p> Engine<'p> {
         }
         let groups = by_set.into_iter().map(|(sites, need)| Group { need, sites }).collect();
         let first = sites.first().map_or(0.0, |s| s.cost);
-        let uniform_cost = sites.iter().all(|s| (s.cost - first).abs() <= 1e-9 * first.abs()).then_some(first);
+        let uniform_cost = sites.iter().all(|s| (s.cost - first).abs() <= 1e-9 * first.abs());
         Self { p, sites, groups, median, moved_outside, uniform_cost, eligible: eligible.to_vec() }
     }
 
@@ -235,7 +246,7 @@ impl<'p> Engine<'p> {
     /// Cost of one post at engine site `k` in the min-cost objective: 1 when all posts cost
     /// the same (it counts posts), else euros.
     fn unit_cost(&self, k: usize) -> f64 {
-        if self.uniform_cost.is_some() { 1.0 } else { self.sites[k].cost }
+        if self.uniform_cost { 1.0 } else { self.sites[k].cost }
     }
 
     /// Builds the model: `fix` per engine site, integer posts or their relaxation.
@@ -427,7 +438,7 @@ impl<'p> Engine<'p> {
         super::log::stage(&format!("cover: LP relaxation {:.3}", lp.value), clock);
         let tol = 1e-7 * lp.value.abs().max(1.0);
         // Whole posts: the least cost is a whole number of posts.
-        let whole = matches!(goal, Goal::MinCost { .. }) && self.uniform_cost.is_some();
+        let whole = matches!(goal, Goal::MinCost { .. }) && self.uniform_cost;
         let lp_bound = if whole { (lp.value - 1e-6).ceil() } else { lp.value };
         let Some((mut best, mut best_value)) = self.first_plan(goal, start, &lp, lp_bound, 0.7 * time_limit_s) else {
             // No plan from the heuristics: the whole MIP must find one.
@@ -467,14 +478,8 @@ impl<'p> Engine<'p> {
 
     /// The LP relaxation: its value, columns and reduced costs.
     fn relax(&self, goal: Goal, time_limit_s: f64) -> Result<Relaxation, SolveError> {
-        let built = self.build(goal, &vec![Fix::Free; self.sites.len()], false);
-        let mut model = built
-            .problem
-            .clone()
-            .try_optimise(goal.sense())
-            .map_err(|e| SolveError::Solver(format!("HiGHS: {e:?}")))?;
-        model.make_quiet();
-        model.set_option("time_limit", time_limit_s.max(1.0));
+        let mut built = self.build(goal, &vec![Fix::Free; self.sites.len()], false);
+        let mut model = highs_model(&mut built, goal.sense(), time_limit_s)?;
         // The relaxation is large and degenerate: interior point (then crossover, for a
         // vertex and its reduced costs) beats simplex here.
         model.set_option("solver", "ipm");
@@ -624,14 +629,8 @@ impl<'p> Engine<'p> {
         time_limit_s: f64,
         rel_gap: f64,
     ) -> Result<(Vec<u32>, f64, f64), SolveError> {
-        let built = self.build(goal, fix, true);
-        let mut model = built
-            .problem
-            .clone()
-            .try_optimise(goal.sense())
-            .map_err(|e| SolveError::Solver(format!("HiGHS: {e:?}")))?;
-        model.make_quiet();
-        model.set_option("time_limit", time_limit_s.max(1.0));
+        let mut built = self.build(goal, fix, true);
+        let mut model = highs_model(&mut built, goal.sense(), time_limit_s)?;
         model.set_option("mip_rel_gap", rel_gap);
         if let Some(start) = start {
             let values = self.start_values(&built, start);

@@ -159,9 +159,8 @@ pub fn write_console_summary(w: &mut dyn Write, s: &Summary, bound_min: f64) -> 
     writeln!(w, "  couverture      {coverage:>11.1}%  (besoin à moins de {bound_min} min d'un conseiller)")?;
     let unit = match s.objective_kind.as_str() {
         "coverage" => "personnes à portée d'un poste",
-        "min-posts" if s.objective_unit.starts_with("posts") && (s.objective - f64::from(s.posts)).abs() < 0.5 => {
-            "postes"
-        }
+        // It counts posts when every post costs the same, euros otherwise.
+        "min-posts" if (s.objective - f64::from(s.posts)).abs() < 0.5 => "postes",
         "min-posts" => "€",
         "travel" => "min en moyenne jusqu'au poste le plus proche",
         "max-travel" => "min au plus jusqu'au poste le plus proche",
