@@ -687,13 +687,14 @@ impl<'p> Engine<'p> {
 
 /// The p-center: the least worst travel time to the nearest open site, every unit with need
 /// and a site within the bound served. Exact by bisection on the pairs' distinct times, each
-/// step a set-covering feasibility question to the engine (Minieka's method).
+/// step a set-covering feasibility question to the engine (Minieka's method); `whole` is the engine
+/// over every pair.
 ///
 /// # Errors
 /// [`SolveError::Infeasible`] when even the bound cannot be met; as [`Engine::solve`].
-pub(crate) fn solve_center(p: &Problem, eligible: &[bool], time_limit_s: f64) -> Result<CoverResult, SolveError> {
+pub(crate) fn solve_center(whole: &Engine, time_limit_s: f64) -> Result<CoverResult, SolveError> {
     let clock = std::time::Instant::now();
-    let whole = Engine::new(p, eligible, f64::INFINITY);
+    let (p, eligible) = (whole.p, whole.eligible.as_slice());
     let all = whole.coverable_need();
     // Every unit needs at least its nearest site: the largest of those is a lower bound.
     let lowest =

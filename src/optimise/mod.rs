@@ -564,7 +564,7 @@ fn solve_covering(p: &Problem) -> Result<cover::CoverResult, SolveError> {
     let clock = std::time::Instant::now();
     let engine = cover::Engine::new(p, eligible, f64::INFINITY);
     let result = match p.objective {
-        Objective::MaxTravel => cover::solve_center(p, eligible, p.time_limit_s)?,
+        Objective::MaxTravel => cover::solve_center(&engine, p.time_limit_s)?,
         Objective::Travel => {
             let r = engine.solve(cover::Goal::Median, None, p.time_limit_s)?;
             let need = engine.median_need().max(f64::MIN_POSITIVE);
