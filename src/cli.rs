@@ -374,6 +374,11 @@ pub struct MapOptions {
     /// Do not write plan.xlsx (the tables as a spreadsheet, beside the CSVs).
     #[arg(long = "no-xlsx")]
     pub no_xlsx: bool,
+
+    /// Also print report.pdf (A4 pages: the map first, then the tables) through headless
+    /// Chromium, which must be installed (Debian package `chromium`, or MAILLAGE_CHROMIUM).
+    #[arg(long = "pdf")]
+    pub pdf: bool,
 }
 
 fn dep_limit(s: &str) -> Result<(String, u32), String> {
@@ -596,6 +601,10 @@ impl ScopeOptions {
         if self.map.no_xlsx {
             spec.outputs.xlsx = false;
             keys.push("outputs.xlsx");
+        }
+        if self.map.pdf {
+            spec.outputs.pdf = true;
+            keys.push("outputs.pdf");
         }
     }
 }

@@ -196,7 +196,7 @@ fn plan_outputs_do_not_depend_on_the_thread_count() {
             .assert()
             .success();
     }
-    for file in ["plan.csv", "units.csv", "departements.csv", "plan.xlsx"] {
+    for file in ["plan.csv", "units.csv", "departements.csv", "plan.xlsx", "report.html"] {
         let a = fs::read(out.path().join("1").join(file)).unwrap();
         let b = fs::read(out.path().join("2").join(file)).unwrap();
         assert_eq!(a, b, "{file} differs between 1 and 2 threads");

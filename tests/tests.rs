@@ -8,6 +8,7 @@ mod maps;
 mod national;
 mod optimise;
 mod output_set;
+mod report;
 mod scenarios;
 mod spatial;
 mod spec;

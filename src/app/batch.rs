@@ -169,6 +169,7 @@ pub fn batch(files: &DataFiles, args: &BatchArgs) -> Result<()> {
                         out.display()
                     );
                 }
+                super::outputs::check_pdf(&spec, &origin)?;
                 plan_on(files, &data, &spec, &origin, &out, &indicatif::ProgressBar::hidden(), Instant::now())
             });
             match result {

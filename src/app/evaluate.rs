@@ -19,6 +19,7 @@ pub fn evaluate(files: &DataFiles, args: &EvaluateArgs) -> Result<()> {
         args.model.apply(spec, keys);
         args.scope.apply(spec, keys);
     })?;
+    super::outputs::check_pdf(&spec, &origin)?;
     maillage::report::check_output_path(&args.out, maillage::report::OutputKind::Folder(maillage::report::PLAN_SET))?;
     let progress = spinner("chargement des données");
     let full = load_dataset(files)?;
@@ -47,15 +48,13 @@ pub fn evaluate(files: &DataFiles, args: &EvaluateArgs) -> Result<()> {
     let problem = optimise::build_problem(data, &inst.need, &inst.reach, &params);
     progress.set_message("flux optimaux de l'allocation");
     let plan = optimise::evaluate_posts(&problem, &posts)?;
-    let parameters = vec![
+    let mut parameters = vec![
         ("Allocation".to_owned(), args.allocation.to_string()),
-        ("Structures (lignes)".to_owned(), allocation.rows.to_string()),
-        ("Postes dans le fichier".to_owned(), allocation.total_posts.to_string()),
-        ("Coût dans le fichier".to_owned(), format!("{:.1} M€", allocation.total_cost_eur / 1e6)),
-        ("Personnes par poste".to_owned(), format!("{:.0}", spec.capacity_per_post)),
-        ("Temps de trajet maximal".to_owned(), format!("{} min", spec.travel.bound_min)),
-        ("Décroissance avec la distance".to_owned(), format!("{:?}", spec.decay())),
+        ("Structures (lignes)".to_owned(), maillage::report::fr_number(allocation.rows as f64, 0)),
+        ("Postes dans le fichier".to_owned(), maillage::report::fr_number(allocation.total_posts as f64, 0)),
+        ("Coût dans le fichier".to_owned(), maillage::report::fr_euros(allocation.total_cost_eur)),
     ];
+    parameters.extend(super::plan::travel_words(&spec));
     let command: Vec<String> = std::env::args().collect();
     let outputs = Outputs {
         instance: &inst,

@@ -78,6 +78,7 @@ pub fn frontier(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     let start = Instant::now();
     let (swept, values) = sweep_of(args)?;
     let (base, origin) = plan_spec_with(args, true)?;
+    refuse_plan_outputs(&base, &origin)?;
     let points: Vec<PlanSpec> = values.iter().map(|&v| point_spec(&base, &origin, swept, v)).collect::<Result<_>>()?;
     let out = base.outputs.out.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_OUT));
     maillage::report::check_output_path(&out, maillage::report::OutputKind::Folder(FRONTIER_SET))?;
@@ -188,6 +189,21 @@ fn point_spec(base: &PlanSpec, origin: &Origin, swept: Swept, v: f64) -> Result<
     }
     spec.validate().map_err(|e| origin.place(e))?;
     Ok(spec)
+}
+
+/// `frontier` writes its own set (frontier.csv, frontier.svg, report.html), not a plan's: the
+/// options of a plan's outputs are refused by name rather than dropped.
+fn refuse_plan_outputs(spec: &PlanSpec, origin: &Origin) -> Result<()> {
+    let expected = "`maillage frontier` writes frontier.csv, frontier.svg and report.html for the whole of France; this option is for the outputs of `maillage plan`";
+    let refused = [
+        ("outputs.departements", !spec.outputs.departements.is_empty(), spec.outputs.departements.join(",")),
+        ("outputs.xlsx", !spec.outputs.xlsx, "false".to_owned()),
+        ("outputs.pdf", spec.outputs.pdf, "true".to_owned()),
+    ];
+    match refused.into_iter().find(|(_, given, _)| *given) {
+        Some((key, _, value)) => Err(origin.place(maillage::spec::SpecError::new(key, value, expected))),
+        None => Ok(()),
+    }
 }
 
 /// A point's figures from its plan.

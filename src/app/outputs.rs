@@ -87,6 +87,14 @@ impl Outputs<'_> {
         set.write("sites.geojson", |w| write_sites_geojson(w, &shown_sites))?;
         set.write("communes.geojson", |w| write_communes_geojson(w, &units, &inst.shapes, &|i| shown(&units[i].dep)))?;
         set.write("report.html", |w| w.write_all(&html))?;
+        if self.spec.outputs.pdf {
+            progress.set_message("report.pdf (Chromium)");
+            let chromium = maillage::report::find_chromium()
+                .ok_or_else(|| anyhow::anyhow!("`outputs.pdf` (--pdf): {}", maillage::report::INSTALL_HINT))?;
+            set.derive("report.pdf", "report.html", |html, pdf, scratch| {
+                maillage::report::print_to_pdf(&chromium, html, pdf, scratch)
+            })?;
+        }
         if self.spec.outputs.xlsx {
             let book = maillage::report::plan_workbook(&maillage::report::WorkbookInput {
                 summary: &summary,
@@ -104,6 +112,18 @@ impl Outputs<'_> {
         let paths = set.commit()?;
         Ok(Written { summary, paths })
     }
+}
+
+/// Refuses `--pdf` before any work when no Chromium can print it.
+pub fn check_pdf(spec: &maillage::spec::PlanSpec, origin: &super::spec::Origin) -> Result<()> {
+    if spec.outputs.pdf && maillage::report::find_chromium().is_none() {
+        return Err(origin.place(maillage::spec::SpecError::new(
+            "outputs.pdf",
+            "true",
+            maillage::report::INSTALL_HINT,
+        )));
+    }
+    Ok(())
 }
 
 /// `changes.csv`: the sites whose posts differ from the previous plan.

@@ -21,6 +21,7 @@ const DEFAULT_OUT: &str = "maillage-out";
 pub fn plan(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     let start = Instant::now();
     let (spec, origin) = plan_spec(args)?;
+    super::outputs::check_pdf(&spec, &origin)?;
     let out = output_folder(&spec);
     maillage::report::check_output_path(&out, maillage::report::OutputKind::Folder(maillage::report::PLAN_SET))?;
     let progress = spinner("chargement des données");
@@ -131,31 +132,91 @@ pub fn plan_on(
     outputs.write(out, start, progress)
 }
 
-/// The parameters the report shows.
+/// The parameters the report shows, in a planner's words.
 fn parameters(spec: &PlanSpec, problem: &Problem) -> Vec<(String, String)> {
+    use maillage::report::{fr_euros, fr_number, objective_words};
     let limits = |m: &BTreeMap<u32, u32>| {
         if m.is_empty() {
             return "aucun".to_owned();
         }
-        m.iter().map(|(&d, n)| format!("{}={n}", problem.deps[d as usize])).collect::<Vec<_>>().join(", ")
+        m.iter().map(|(&d, n)| format!("{} : {n}", problem.deps[d as usize])).collect::<Vec<_>>().join(", ")
     };
-    let described = spec.description.iter().map(|d| ("Description".to_owned(), d.clone()));
-    described
-        .chain([
-            ("Conseillers".to_owned(), spec.posts.to_string()),
-            ("Budget".to_owned(), format!("{:.1} M€", spec.budget_eur / 1e6)),
-            ("Coût d'un poste".to_owned(), format!("{:.0} €", spec.cost_per_post_eur)),
-            ("Personnes par poste".to_owned(), format!("{:.0}", spec.capacity_per_post)),
-            ("Postes par site au plus".to_owned(), spec.max_posts_per_site.to_string()),
-            ("Temps de trajet maximal".to_owned(), format!("{} min", spec.travel.bound_min)),
-            ("Décroissance avec la distance".to_owned(), format!("{:?}", spec.decay())),
-            (
-                "Rendements décroissants".to_owned(),
-                if spec.value.diminishing_returns { "oui" } else { "non" }.to_owned(),
-            ),
-            ("Objectif".to_owned(), spec.objective.as_str().to_owned()),
-            ("Planchers".to_owned(), limits(&problem.dep_floors)),
-            ("Plafonds".to_owned(), limits(&problem.dep_caps)),
-        ])
-        .collect()
+    let mut rows: Vec<(String, String)> =
+        spec.description.iter().map(|d| ("Description".to_owned(), d.clone())).collect();
+    rows.extend([
+        ("Objectif".to_owned(), objective_words(spec.objective, spec.target_coverage)),
+        ("Conseillers au plus".to_owned(), fr_number(f64::from(spec.posts), 0)),
+        ("Budget".to_owned(), fr_euros(spec.budget_eur)),
+        ("Coût d'un poste".to_owned(), fr_euros(spec.cost_per_post_eur)),
+        ("Postes par lieu au plus".to_owned(), spec.max_posts_per_site.to_string()),
+    ]);
+    rows.extend(travel_words(spec));
+    rows.extend([
+        ("Rendements décroissants".to_owned(), if spec.value.diminishing_returns { "oui" } else { "non" }.to_owned()),
+        ("Planchers par département".to_owned(), limits(&problem.dep_floors)),
+        ("Plafonds par département".to_owned(), limits(&problem.dep_caps)),
+        (
+            "Lieux d'accueil possibles".to_owned(),
+            if spec.candidates.kinds.is_empty() {
+                "tous (lieux existants et mairies)".to_owned()
+            } else {
+                spec.candidates.kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ")
+            },
+        ),
+    ]);
+    let area: Vec<String> = spec
+        .area
+        .within_departements
+        .iter()
+        .map(|d| format!("département {d}"))
+        .chain(spec.area.regions.iter().map(|r| format!("région {r}")))
+        .collect();
+    if !area.is_empty() {
+        rows.push(("Calcul limité à".to_owned(), area.join(", ")));
+    }
+    if let Some(previous) = &spec.continuity.previous {
+        let moves = spec.continuity.max_moves.map_or_else(|| "sans limite".to_owned(), |m| format!("{m} au plus"));
+        rows.push(("Plan précédent".to_owned(), format!("{} (déplacements : {moves})", previous.display())));
+    }
+    rows
+}
+
+/// The travel and need parameters, in words (shared with `evaluate`'s report).
+pub(super) fn travel_words(spec: &PlanSpec) -> Vec<(String, String)> {
+    use maillage::report::{decay_words, fr_minutes, fr_number, fr_short};
+    let travel = if let Some(od) = &spec.travel.od {
+        format!("matrice de temps de trajet {}", od.display())
+    } else {
+        let bands = maillage::spatial::parse_speed_bands(&spec.travel.speeds).unwrap_or_default();
+        let speeds: Vec<String> = bands
+            .iter()
+            .map(|b| {
+                if b.max_density_km2.is_finite() {
+                    format!("{} km/h jusqu'à {} hab./km²", fr_short(b.speed_kmh, 1), fr_number(b.max_density_km2, 0))
+                } else {
+                    format!("{} km/h au-delà", fr_short(b.speed_kmh, 1))
+                }
+            })
+            .collect();
+        format!(
+            "distance à vol d'oiseau × {} (détours), à une vitesse selon la densité de la commune : {}",
+            fr_short(spec.travel.detour, 2),
+            speeds.join(", ")
+        )
+    };
+    let need = match &spec.need.file {
+        Some(file) => format!("fichier {}", file.display()),
+        None => format!(
+            "population × {} % (DROM {} %), modulé par l'indice de fragilité numérique",
+            fr_short(spec.need.rate_pct, 2),
+            fr_short(spec.need.rate_drom_pct, 2)
+        ),
+    };
+    vec![
+        ("Personnes accompagnées par poste".to_owned(), fr_number(spec.capacity_per_post, 0)),
+        ("Temps de trajet maximal".to_owned(), fr_minutes(spec.travel.bound_min)),
+        ("Temps de trajet".to_owned(), travel),
+        ("Décroissance avec la distance".to_owned(), decay_words(spec.decay(), spec.travel.bound_min)),
+        ("Besoin".to_owned(), need),
+    ]
 }

@@ -48,6 +48,17 @@ impl SiteKind {
         }
     }
 
+    /// Its name for a French reader (`France Services`, `Mairie`…).
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            SiteKind::FranceServices => "France Services",
+            SiteKind::ConseillerNumerique => "Permanence de conseiller numérique",
+            SiteKind::LieuMediation => "Lieu de médiation numérique",
+            SiteKind::Mairie => "Mairie",
+        }
+    }
+
     /// Maps the `kind` column of `inclusion_sites.csv` to a kind.
     #[must_use]
     pub fn from_source_kind(kind: &str) -> Option<Self> {

@@ -48,6 +48,47 @@ pub enum PlanSource {
 }
 
 impl PlanSource {
+    /// Every source.
+    pub const ALL: [PlanSource; 15] = [
+        Self::Greedy,
+        Self::GreedyNotReflowed,
+        Self::GreedyLpFlows,
+        Self::GreedyLocalSearch,
+        Self::LpRounding,
+        Self::MipKernel,
+        Self::MipDepartements,
+        Self::Mip,
+        Self::MipTimeLimit,
+        Self::Mclp,
+        Self::MclpGreedy,
+        Self::Lscp,
+        Self::PMedian,
+        Self::PCenter,
+        Self::Evaluate,
+    ];
+
+    /// What made the plan, for a French reader.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Greedy => "heuristique gloutonne",
+            Self::GreedyNotReflowed => "heuristique gloutonne (flux non optimisés dans le temps imparti)",
+            Self::GreedyLpFlows => "heuristique gloutonne, puis flux optimaux (programme linéaire)",
+            Self::GreedyLocalSearch => "heuristique gloutonne, puis recherche locale",
+            Self::LpRounding => "relaxation linéaire arrondie",
+            Self::MipKernel => "programme en nombres entiers sur un noyau de sites",
+            Self::MipDepartements => "programme en nombres entiers, département par département",
+            Self::Mip => "programme en nombres entiers, optimum prouvé",
+            Self::MipTimeLimit => "programme en nombres entiers, arrêté à la limite de temps",
+            Self::Mclp => "couverture maximale (programme en nombres entiers)",
+            Self::MclpGreedy => "couverture maximale (heuristique gloutonne)",
+            Self::Lscp => "recouvrement au moindre nombre de postes (programme en nombres entiers)",
+            Self::PMedian => "p-médian (programme en nombres entiers)",
+            Self::PCenter => "p-centre (recherche par dichotomie)",
+            Self::Evaluate => "allocation donnée, flux optimaux",
+        }
+    }
+
     /// The name in `summary.json` and on the console.
     #[must_use]
     pub fn as_str(self) -> &'static str {

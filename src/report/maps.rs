@@ -47,7 +47,7 @@ pub fn write_sites_geojson(w: &mut dyn Write, rows: &[SiteRow]) -> std::io::Resu
         rows.iter().map(|r| {
             let mut props = Map::new();
             props.insert("id".into(), json!(r.id));
-            props.insert("kind".into(), json!(r.kind));
+            props.insert("kind".into(), json!(r.kind.as_str()));
             props.insert("name".into(), json!(r.name));
             props.insert("insee".into(), json!(r.insee));
             props.insert("dep".into(), json!(r.dep));

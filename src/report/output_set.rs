@@ -64,6 +64,7 @@ pub const PLAN_SET: &[&str] = &[
     "report.html",
     "changes.csv",
     "plan.xlsx",
+    "report.pdf",
 ];
 
 /// The files of a comparison's folder.
@@ -174,6 +175,28 @@ impl OutputSet {
             return Err(io(std::io::Error::other(injected)));
         }
         w.into_inner().map_err(|e| io(e.into_error()))?.sync_all().map_err(io)?;
+        self.names.push(name.to_owned());
+        Ok(())
+    }
+
+    /// Makes `name` in the staging folder from `from`, a file of the set already written
+    /// there: `make(from, name, scratch)` gets their staged paths and a scratch folder inside
+    /// the staging folder (so that an interrupt removes it with the rest).
+    ///
+    /// # Errors
+    /// The I/O error, naming the file's final path.
+    pub fn derive(
+        &mut self,
+        name: &str,
+        from: &str,
+        make: impl FnOnce(&Path, &Path, &Path) -> std::io::Result<()>,
+    ) -> Result<(), WriteError> {
+        debug_assert!(self.set.contains(&name) && self.names.iter().any(|n| n == from));
+        let path = self.staging.join(name);
+        let scratch = self.staging.join(format!(".{name}.scratch"));
+        let result = make(&self.staging.join(from), &path, &scratch);
+        let _ = fs::remove_dir_all(&scratch);
+        result.map_err(|source| WriteError::Io { path: self.dest.join(name), source })?;
         self.names.push(name.to_owned());
         Ok(())
     }

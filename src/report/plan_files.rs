@@ -12,8 +12,8 @@ use crate::spatial::Reach;
 pub struct SiteRow {
     /// Candidate id.
     pub id: String,
-    /// Kind of host (`france_services`, `cnfs`, `lieu_mediation`, `mairie`).
-    pub kind: &'static str,
+    /// Kind of host.
+    pub kind: crate::SiteKind,
     /// Name.
     pub name: String,
     /// INSEE code of its unit.
@@ -30,7 +30,13 @@ pub struct SiteRow {
     pub lon: f64,
     /// Position, WGS84.
     pub lat: f64,
+    /// The units it serves most (unit index, people served), largest first, at most
+    /// [`MAIN_UNITS`].
+    pub main_units: Vec<(usize, f64)>,
 }
+
+/// How many of the units a site serves most its row keeps.
+pub const MAIN_UNITS: usize = 3;
 
 /// Columns of `plan.csv` (and properties of `sites.geojson`).
 pub const PLAN_COLUMNS: [&str; 8] = ["id", "kind", "name", "insee", "dep", "posts", "cost", "served"];
@@ -39,8 +45,16 @@ pub const PLAN_COLUMNS: [&str; 8] = ["id", "kind", "name", "insee", "dep", "post
 #[must_use]
 pub fn site_rows(data: &Dataset, p: &Problem, plan: &Plan) -> Vec<SiteRow> {
     let mut site_served = vec![0.0; p.sites.len()];
-    for (k, pair) in p.pairs.iter().enumerate() {
-        site_served[pair.site as usize] += plan.flows[k];
+    let mut main_units: Vec<Vec<(usize, f64)>> = vec![Vec::new(); p.sites.len()];
+    for i in 0..p.unit_count() {
+        let start = p.unit_offsets[i];
+        for (k, pair) in p.pairs_of(i).iter().enumerate() {
+            let flow = plan.flows[start + k];
+            site_served[pair.site as usize] += flow;
+            if flow > 0.0 {
+                main_units[pair.site as usize].push((i, flow));
+            }
+        }
     }
     plan.posts
         .iter()
@@ -49,9 +63,12 @@ pub fn site_rows(data: &Dataset, p: &Problem, plan: &Plan) -> Vec<SiteRow> {
         .map(|(j, &x)| {
             let c = &data.candidates[j];
             let u = &data.units[c.unit.get()];
+            let mut main = std::mem::take(&mut main_units[j]);
+            main.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            main.truncate(MAIN_UNITS);
             SiteRow {
                 id: c.id.clone(),
-                kind: c.kind.as_str(),
+                kind: c.kind,
                 name: c.name.clone(),
                 insee: u.code.as_str().to_owned(),
                 dep: u.dep.clone(),
@@ -60,6 +77,7 @@ pub fn site_rows(data: &Dataset, p: &Problem, plan: &Plan) -> Vec<SiteRow> {
                 served: site_served[j],
                 lon: c.point.lon(),
                 lat: c.point.lat(),
+                main_units: main,
             }
         })
         .collect()
@@ -75,7 +93,7 @@ pub fn write_plan_table(w: &mut dyn Write, rows: &[SiteRow]) -> std::io::Result<
     for r in rows {
         out.write_record([
             r.id.as_str(),
-            r.kind,
+            r.kind.as_str(),
             &r.name,
             &r.insee,
             &r.dep,
@@ -96,6 +114,8 @@ pub struct UnitRow {
     pub nom: String,
     /// Département code.
     pub dep: String,
+    /// Population (for the report's town labels).
+    pub population: u64,
     /// `metro` or `drom`.
     pub zone: &'static str,
     /// Need, people.
@@ -134,6 +154,7 @@ pub fn unit_rows(data: &Dataset, p: &Problem, m: &Measures, reach: &Reach, posts
                 insee: u.code.as_str().to_owned(),
                 nom: u.name.clone(),
                 dep: u.dep.clone(),
+                population: u.population,
                 zone: u.zone.as_str(),
                 need,
                 served,

@@ -143,6 +143,20 @@ pub fn summarise(data: &Dataset, problem: &Problem, plan: &Plan, m: &Measures, s
     }
 }
 
+/// What a summary's objective counts, in French.
+#[must_use]
+pub fn objective_unit_fr(s: &Summary) -> &'static str {
+    match s.objective_kind.as_str() {
+        "coverage" => "personnes à portée d'un poste",
+        // It counts posts when every post costs the same, euros otherwise.
+        "min-posts" if (s.objective - f64::from(s.posts)).abs() < 0.5 => "postes",
+        "min-posts" => "€",
+        "travel" => "min en moyenne jusqu'au poste le plus proche",
+        "max-travel" => "min au plus jusqu'au poste le plus proche",
+        _ => "personnes servies, pondérées",
+    }
+}
+
 /// Prints the summary for a person, in French (`bound_min`: the travel bound, minutes).
 ///
 /// # Errors
@@ -157,16 +171,7 @@ pub fn write_console_summary(w: &mut dyn Write, s: &Summary, bound_min: f64) -> 
     writeln!(w, "  servis pondérés {:>12.0}", s.weighted_served)?;
     let coverage = 100.0 * s.coverage_share;
     writeln!(w, "  couverture      {coverage:>11.1}%  (besoin à moins de {bound_min} min d'un conseiller)")?;
-    let unit = match s.objective_kind.as_str() {
-        "coverage" => "personnes à portée d'un poste",
-        // It counts posts when every post costs the same, euros otherwise.
-        "min-posts" if (s.objective - f64::from(s.posts)).abs() < 0.5 => "postes",
-        "min-posts" => "€",
-        "travel" => "min en moyenne jusqu'au poste le plus proche",
-        "max-travel" => "min au plus jusqu'au poste le plus proche",
-        _ => "personnes servies, pondérées",
-    };
-    writeln!(w, "  objectif        {:>12.1}  ({unit})", s.objective)?;
+    writeln!(w, "  objectif        {:>12.1}  ({})", s.objective, objective_unit_fr(s))?;
     if let (Some(b), Some(g)) = (s.bound, s.gap) {
         let kind = match s.bound_source {
             Some(BoundSource::Lagrangian) => "lagrangienne",

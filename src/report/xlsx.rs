@@ -207,7 +207,7 @@ fn sites_sheet(book: &mut Workbook, f: &Formats, sites: &[SiteRow]) -> Result<()
     let rows = sites.iter().map(|r| {
         vec![
             Text(r.id.clone()),
-            Text(r.kind.to_owned()),
+            Text(r.kind.as_str().to_owned()),
             Text(r.name.clone()),
             Text(r.insee.clone()),
             Text(r.dep.clone()),

@@ -4,7 +4,7 @@
 use super::{DecayKind, PlanSpec};
 
 /// Each option's TOML key and its `plan` flag.
-const FLAGS: [(&str, &str); 35] = [
+const FLAGS: [(&str, &str); 36] = [
     ("name", "--name"),
     ("description", "--description"),
     ("posts", "--posts"),
@@ -37,6 +37,7 @@ const FLAGS: [(&str, &str); 35] = [
     ("outputs.out", "--out"),
     ("outputs.departements", "--departement"),
     ("outputs.xlsx", "--no-xlsx"),
+    ("outputs.pdf", "--pdf"),
     ("continuity.previous", "--previous"),
     ("continuity.max_moves", "--max-moves"),
     ("continuity.add", "--add"),
@@ -124,6 +125,9 @@ pub fn to_args(spec: &PlanSpec) -> Vec<ArgPair> {
     }
     if !spec.value.diminishing_returns {
         a.push(("--no-diminishing-returns", None));
+    }
+    if spec.outputs.pdf {
+        a.push(("--pdf", None));
     }
     if !spec.outputs.xlsx {
         a.push(("--no-xlsx", None));

@@ -275,12 +275,14 @@ pub struct OutputsSpec {
     pub departements: Vec<String>,
     /// Write `plan.xlsx` beside the CSVs.
     pub xlsx: bool,
+    /// Print `report.pdf` (A4) through headless Chromium.
+    pub pdf: bool,
 }
 
 impl Default for OutputsSpec {
-    /// No folder named, every département, `plan.xlsx` written.
+    /// No folder named, every département, `plan.xlsx` written, no PDF.
     fn default() -> Self {
-        Self { out: None, departements: Vec::new(), xlsx: true }
+        Self { out: None, departements: Vec::new(), xlsx: true, pdf: false }
     }
 }
 
