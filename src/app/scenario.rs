@@ -15,6 +15,7 @@ pub fn check(files: &DataFiles, scenarios: &[PathBuf]) -> Result<()> {
     let mut failed = Vec::new();
     for path in scenarios {
         let outcome = file_spec(path).and_then(|(spec, origin)| {
+            super::outputs::check_pdf(&spec, &origin)?;
             maillage::report::check_output_path(
                 &output_folder(&spec),
                 maillage::report::OutputKind::Folder(maillage::report::PLAN_SET),
