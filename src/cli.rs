@@ -87,6 +87,33 @@ pub enum Command {
     /// A and B are output folders of `plan` or `evaluate`. Writes compare.json,
     /// compare_departements.csv and compare_sites.csv into --out.
     Compare(CompareArgs),
+
+    /// The web app: a local HTTP server with the scenario form, the runs, their maps and
+    /// files, comparisons and a département's extract (open the address it prints).
+    Serve(ServeArgs),
+}
+
+/// Options of `maillage serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on. Anything but a loopback address needs --token.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    pub bind: std::net::SocketAddr,
+
+    /// Folder of the runs: one folder per run (its scenario.toml, run.json and outputs), listed
+    /// again after a restart.
+    #[arg(long, value_name = "DIR", default_value = "maillage-runs")]
+    pub runs: PathBuf,
+
+    /// Runs solved at the same time (default: one per 2 cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
+
+    /// Token every request must carry (header `Authorization: Bearer T`, or `?token=T` in the
+    /// address opened in the browser); required with a non-loopback --bind. Default: the
+    /// MAILLAGE_TOKEN environment variable.
+    #[arg(long, value_name = "T")]
+    pub token: Option<String>,
 }
 
 /// `maillage scenario …`.

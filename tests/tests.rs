@@ -10,6 +10,7 @@ mod optimise;
 mod output_set;
 mod report;
 mod scenarios;
+mod serve;
 mod spatial;
 mod spec;
 mod util;

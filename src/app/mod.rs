@@ -12,6 +12,7 @@ mod outputs;
 mod plan;
 mod reach;
 mod scenario;
+mod serve;
 mod spec;
 
 use std::path::PathBuf;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Frontier(args) => frontier::frontier(&files, &args),
         Command::Scenario(ScenarioCommand::Check { files: scenarios }) => scenario::check(&files, &scenarios),
         Command::Batch(args) => batch::batch(&files, &args),
+        Command::Serve(args) => serve::serve(&files, &args),
     }
 }
 
@@ -65,7 +67,31 @@ fn load_dataset(files: &DataFiles) -> Result<Dataset> {
     Ok(data)
 }
 
+/// With this variable set to `lines`, the spinner's stages are printed to stderr as
+/// `maillage-stage: …` lines instead (`maillage serve` reads them from its runs).
+pub const PROGRESS_ENV: &str = "MAILLAGE_PROGRESS";
+
+/// The prefix of a stage line.
+pub const STAGE_PREFIX: &str = "maillage-stage: ";
+
 fn spinner(message: &'static str) -> indicatif::ProgressBar {
+    if std::env::var(PROGRESS_ENV).is_ok_and(|v| v == "lines") {
+        let progress = indicatif::ProgressBar::hidden();
+        progress.set_message(message);
+        let watched = progress.clone();
+        std::thread::spawn(move || {
+            let mut said = String::new();
+            while !watched.is_finished() {
+                let now = watched.message();
+                if now != said {
+                    eprintln!("{STAGE_PREFIX}{now}");
+                    said = now;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        });
+        return progress;
+    }
     let progress = indicatif::ProgressBar::new_spinner();
     progress.enable_steady_tick(std::time::Duration::from_millis(200));
     progress.set_message(message);

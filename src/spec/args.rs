@@ -4,7 +4,7 @@
 use super::{DecayKind, PlanSpec};
 
 /// Each option's TOML key and its `plan` flag.
-const FLAGS: [(&str, &str); 36] = [
+pub const FLAGS: [(&str, &str); 36] = [
     ("name", "--name"),
     ("description", "--description"),
     ("posts", "--posts"),

@@ -64,6 +64,64 @@ impl fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
+/// The range of a numeric option: `[lo, hi]`, or `(lo, hi]` when `open_low`; the one
+/// table [`PlanSpec::validate`] checks against and the web form shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    /// Dotted key.
+    pub key: &'static str,
+    /// Lowest value (excluded when `open_low`).
+    pub lo: f64,
+    /// Highest value.
+    pub hi: f64,
+    /// Whether `lo` itself is refused.
+    pub open_low: bool,
+    /// What the number counts, as the message says it (`" of minutes"`).
+    pub unit: &'static str,
+}
+
+const fn range(key: &'static str, lo: f64, hi: f64, open_low: bool, unit: &'static str) -> Range {
+    Range { key, lo, hi, open_low, unit }
+}
+
+/// Every numeric option's range.
+pub const RANGES: [Range; 16] = [
+    range("posts", 1.0, MAX_POSTS as f64, false, "a number of posts"),
+    range("cost_per_post_eur", 0.0, 1e9, true, " of euros"),
+    range("budget_eur", 0.0, 1e12, false, " of euros"),
+    range("capacity_per_post", 1.0, 1e7, false, " of people"),
+    range("max_posts_per_site", 1.0, MAX_POSTS_PER_SITE as f64, false, "a number of posts"),
+    range("time_limit_s", 0.0, 86_400.0, true, " of seconds"),
+    range("travel.bound_min", 0.0, 1440.0, true, " of minutes"),
+    range("travel.detour", 1.0, 5.0, false, ""),
+    range("value.decay_at_bound", 0.0, 1.0, false, ""),
+    range("value.half_life_min", 0.0, 10_000.0, true, " of minutes"),
+    range("need.rate_pct", 0.0, 100.0, false, " (percent)"),
+    range("need.rate_drom_pct", 0.0, 100.0, false, " (percent)"),
+    range("target_coverage", 0.0, 1.0, true, " (a share of the need)"),
+    range("limits.floors", 0.0, MAX_POSTS as f64, false, "a number of posts"),
+    range("continuity.max_moves", 0.0, MAX_POSTS as f64, false, "a number of posts"),
+    range("continuity.add", 1.0, MAX_POSTS as f64, false, "a number of posts"),
+];
+
+/// The range of `key` (a `limits.caps` entry has the floors' range).
+fn range_of(key: &str) -> Range {
+    let base = if key.starts_with("limits.") { "limits.floors" } else { key };
+    RANGES.iter().copied().find(|r| r.key == base).unwrap_or_else(|| panic!("no range for {key}"))
+}
+
+/// `v` must be finite and within the range of `key`.
+fn in_range(key: &str, v: f64) -> Result<(), SpecError> {
+    let r = range_of(key);
+    number(key, v, r.lo, r.hi, r.open_low, r.unit)
+}
+
+/// `v` must be within the range of `key`, a whole number.
+fn whole_in_range(key: &str, v: u32) -> Result<(), SpecError> {
+    let r = range_of(key);
+    whole(key, v, r.lo as u32, r.hi as u32, r.unit)
+}
+
 /// `v` must be finite and within `[lo, hi]` (`(lo, hi]` when `open_low`).
 fn number(key: &str, v: f64, lo: f64, hi: f64, open_low: bool, unit: &str) -> Result<(), SpecError> {
     let low_ok = if open_low { v > lo } else { v >= lo };
@@ -94,9 +152,9 @@ impl PlanSpec {
     }
 
     fn check_values(&self) -> Result<(), SpecError> {
-        whole("posts", self.posts, 1, MAX_POSTS, "a number of posts")?;
-        number("cost_per_post_eur", self.cost_per_post_eur, 0.0, 1e9, true, " of euros")?;
-        number("budget_eur", self.budget_eur, 0.0, 1e12, false, " of euros")?;
+        whole_in_range("posts", self.posts)?;
+        in_range("cost_per_post_eur", self.cost_per_post_eur)?;
+        in_range("budget_eur", self.budget_eur)?;
         if self.budget_eur < self.cost_per_post_eur {
             return Err(SpecError::new(
                 "budget_eur",
@@ -107,21 +165,21 @@ impl PlanSpec {
                 ),
             ));
         }
-        number("capacity_per_post", self.capacity_per_post, 1.0, 1e7, false, " of people")?;
-        whole("max_posts_per_site", self.max_posts_per_site, 1, MAX_POSTS_PER_SITE, "a number of posts")?;
-        number("time_limit_s", self.time_limit_s, 0.0, 86_400.0, true, " of seconds")?;
-        number("travel.bound_min", self.travel.bound_min, 0.0, 1440.0, true, " of minutes")?;
-        number("travel.detour", self.travel.detour, 1.0, 5.0, false, "")?;
+        in_range("capacity_per_post", self.capacity_per_post)?;
+        whole_in_range("max_posts_per_site", self.max_posts_per_site)?;
+        in_range("time_limit_s", self.time_limit_s)?;
+        in_range("travel.bound_min", self.travel.bound_min)?;
+        in_range("travel.detour", self.travel.detour)?;
         crate::spatial::parse_speed_bands(&self.travel.speeds)
             .map_err(|e| SpecError::new("travel.speeds", format!("{:?}", self.travel.speeds), e))?;
-        number("value.decay_at_bound", self.value.decay_at_bound, 0.0, 1.0, false, "")?;
-        number("value.half_life_min", self.value.half_life_min, 0.0, 10_000.0, true, " of minutes")?;
-        number("need.rate_pct", self.need.rate_pct, 0.0, 100.0, false, " (percent)")?;
-        number("need.rate_drom_pct", self.need.rate_drom_pct, 0.0, 100.0, false, " (percent)")?;
+        in_range("value.decay_at_bound", self.value.decay_at_bound)?;
+        in_range("value.half_life_min", self.value.half_life_min)?;
+        in_range("need.rate_pct", self.need.rate_pct)?;
+        in_range("need.rate_drom_pct", self.need.rate_drom_pct)?;
         for (key, map) in [("limits.floors", &self.limits.floors), ("limits.caps", &self.limits.caps)] {
             for (dep, &n) in map {
                 check_code(&format!("{key}.{dep}"), dep)?;
-                whole(&format!("{key}.{dep}"), n, 0, MAX_POSTS, "a number of posts")?;
+                whole_in_range(&format!("{key}.{dep}"), n)?;
             }
         }
         for (key, codes) in [
@@ -200,7 +258,7 @@ impl PlanSpec {
                     "needs continuity.previous (--previous): the plan whose posts may move",
                 ));
             }
-            whole("continuity.max_moves", m, 0, MAX_POSTS, "a number of posts")?;
+            whole_in_range("continuity.max_moves", m)?;
         }
         self.check_add()?;
         let defaults = PlanSpec::default();
@@ -249,7 +307,7 @@ impl PlanSpec {
     /// What the objective and the solver cannot honour, refused by name.
     #[allow(clippy::float_cmp)]
     fn check_mode(&self) -> Result<(), SpecError> {
-        number("target_coverage", self.target_coverage, 0.0, 1.0, true, " (a share of the need)")?;
+        in_range("target_coverage", self.target_coverage)?;
         if self.objective != Objective::MinPosts && self.target_coverage != PlanSpec::default().target_coverage {
             return Err(SpecError::new(
                 "target_coverage",
@@ -336,7 +394,7 @@ impl PlanSpec {
     fn check_add(&self) -> Result<(), SpecError> {
         let Some(n) = self.continuity.add else { return Ok(()) };
         let refuse = |key: &str, value: String, why: &str| Err(SpecError::new(key, value, why));
-        whole("continuity.add", n, 1, MAX_POSTS, "a number of posts")?;
+        whole_in_range("continuity.add", n)?;
         if self.continuity.previous.is_none() {
             return refuse(
                 "continuity.add",
