@@ -269,6 +269,28 @@ fn a_restart_lists_the_earlier_runs() {
 }
 
 #[test]
+fn a_failed_run_shows_its_error_and_harms_no_other_and_a_run_can_be_cancelled() {
+    let work = tempfile::tempdir().unwrap();
+    let server = Server::start(Some(&sample_dir()), &work.path().join("runs"), &[]);
+    // Valid values, an infeasible scenario: only solving finds out.
+    let (status, bad) = server.post("/api/runs", "text/plain", "posts = 10\n[limits.floors]\n69 = 8\n972 = 5\n");
+    assert_eq!(status, 201, "{bad}");
+    let (_, good) = server.post("/api/runs", "text/plain", "posts = 6\n");
+    let failed = server.wait(bad["id"].as_str().unwrap());
+    assert_eq!(failed["state"], "failed");
+    let error = failed["error"].as_str().unwrap();
+    assert!(error.contains("infeasible scenario") && error.contains("13 posts"), "{error}");
+    assert_eq!(server.wait(good["id"].as_str().unwrap())["state"], "done", "the next run is not harmed");
+    // A national run (the data the binary carries) cancelled while it loads.
+    let national = Server::start(None, &work.path().join("national"), &[]);
+    let (_, run) = national.post("/api/runs", "text/plain", "name = \"annulé\"\n");
+    let id = run["id"].as_str().unwrap();
+    assert_eq!(ureq::delete(&format!("{}/api/runs/{id}", national.url)).call().unwrap().status(), 200);
+    assert_eq!(national.wait(id)["state"], "cancelled");
+    assert!(!work.path().join("national").join(id).join("out/summary.json").exists(), "no outputs");
+}
+
+#[test]
 fn options_give_every_key_of_the_specification_with_its_default_and_range() {
     let work = tempfile::tempdir().unwrap();
     let server = Server::start(Some(&sample_dir()), &work.path().join("runs"), &[]);
