@@ -388,13 +388,22 @@ $('#export-dep').addEventListener('change', updateExport);
 
 // ---------- compare ----------
 let CMP = null, CMPVIEW = null;
+const MEASURES = {
+  posts: ['Conseillers', (v) => fr(v)], cost_eur: ['Coût (€)', (v) => fr(v)], need: ['Besoin', (v) => fr(v)], served: ['Personnes servies', (v) => fr(v)],
+  weighted_served: ['Personnes servies, pondérées', (v) => fr(v)], objective: ['Objectif', (v) => fr(v, 1)], coverage_share: ['Couverture', (v) => pct(v)],
+  departements_served: ['Départements servis', (v) => fr(v)], min_dep_served_share: ['Part servie du département le moins servi', (v) => pct(v)],
+  gini_dep_served_share: ['Gini de la part servie', (v) => fr(v, 3)],
+};
 $('#cmp-go').addEventListener('click', async () => {
   const a = $('#cmp-a').value, b = $('#cmp-b').value; $('#cmp-error').textContent = '';
   try { CMP = await api(`/api/compare?a=${a}&b=${b}`); } catch (e) { $('#cmp-error').textContent = e.message; return; }
   await geometry();
   $('#cmp-result').hidden = false;
   const body = $('#cmp-headline tbody'); body.textContent = '';
-  for (const h of CMP.compare.headline) body.append(el('tr', {}, el('td', { class: 't', text: h.key }), el('td', { text: fr(h.a, 1) }), el('td', { text: fr(h.b, 1) }), el('td', { text: fr(h.delta, 1) })));
+  for (const h of CMP.compare.headline) {
+    const [label, f] = MEASURES[h.key] || [h.key, (v) => fr(v, 1)];
+    body.append(el('tr', { 'data-key': h.key }, el('td', { class: 't', text: label }), el('td', { text: f(h.a) }), el('td', { text: f(h.b) }), el('td', { text: f(h.delta) })));
+  }
   const byDep = Object.fromEntries(CMP.departements.map((d) => [d.dep, d]));
   const max = Math.max(1, ...CMP.departements.map((d) => Math.abs(Number(d.served_delta))));
   const colour = (u) => { const d = byDep[u.d]; if (!d) return '#ddd'; const v = Number(d.served_delta) / max; return v > 0 ? `rgba(33,113,181,${0.15 + 0.85 * v})` : v < 0 ? `rgba(203,24,29,${0.15 - 0.85 * v})` : '#eee'; };
