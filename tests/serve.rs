@@ -299,6 +299,29 @@ fn a_failed_run_shows_its_error_and_harms_no_other_and_a_run_can_be_cancelled() 
 }
 
 #[test]
+fn a_frontier_run_sweeps_its_posts_and_a_bad_sweep_gets_the_command_lines_message() {
+    let work = tempfile::tempdir().unwrap();
+    let server = Server::start(Some(&sample_dir()), &work.path().join("runs"), &[]);
+    let (status, created) = server.post("/api/runs?sweep=posts&range=2:6:2", "text/plain", "name = \"courbe\"\n");
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let run = server.wait(id);
+    assert_eq!(run["state"], "done", "{run}");
+    let csv = String::from_utf8(server.bytes(&format!("/api/runs/{id}/files/frontier.csv"))).unwrap();
+    let posts: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(posts, ["2", "4", "6"], "one plan per point");
+    let svg = ureq::get(&format!("{}/api/runs/{id}/files/frontier.svg", server.url)).call().unwrap();
+    assert_eq!(svg.content_type(), "image/svg+xml");
+    let (status, body) = server.post("/api/runs?sweep=posts&range=6:2:2", "text/plain", "");
+    assert_eq!(status, 400);
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("expected FROM:TO:STEP with FROM ≤ TO and STEP > 0"), "{message}");
+    let (status, body) = server.post("/api/runs?sweep=posts&range=2:6:2", "text/plain", "[outputs]\npdf = true\n");
+    assert_eq!(status, 400, "{body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("`outputs.pdf` (--pdf)"), "{body}");
+}
+
+#[test]
 fn options_give_every_key_of_the_specification_with_its_default_and_range() {
     let work = tempfile::tempdir().unwrap();
     let server = Server::start(Some(&sample_dir()), &work.path().join("runs"), &[]);
@@ -453,6 +476,26 @@ async fn drive(server: &Server, port: u16) -> Result<(), fantoccini::error::CmdE
     let rows = client.find_all(Locator::Css("#cmp-headline tbody tr")).await?;
     assert!(rows.len() >= 5, "the headline measures side by side");
     shot("compare.png").await;
+    // A frontier run, its curves and its table.
+    let (_, created) = server.post(
+        "/api/runs?sweep=posts&range=2:10:2",
+        "text/plain",
+        "name = \"courbe\"\n[area]\nwithin_departements = [\"69\"]\n",
+    );
+    let id = created["id"].as_str().unwrap().to_owned();
+    server.wait(&id);
+    client.execute("location.reload()", vec![]).await?;
+    client.wait().for_element(Locator::Css("#opt-posts")).await?;
+    client.find(Locator::Css("nav button[data-tab='runs']")).await?.click().await?;
+    client.wait().for_element(Locator::Css(&format!("#runs tr[data-id='{id}'] button"))).await?.click().await?;
+    client.wait().for_element(Locator::Css("#frontier-table tbody tr")).await?;
+    let points = client.find_all(Locator::Css("#frontier-table tbody tr")).await?.len();
+    assert_eq!(points, 5, "2, 4, 6, 8 and 10 posts");
+    let drawn = client
+        .execute("const i = document.querySelector('#frontier-svg'); return i.complete && i.naturalWidth > 0;", vec![])
+        .await?;
+    assert_eq!(drawn, serde_json::json!(true), "the curves shown");
+    shot("frontier.png").await;
     client.close().await
 }
 

@@ -191,6 +191,21 @@ fn point_spec(base: &PlanSpec, origin: &Origin, swept: Swept, v: f64) -> Result<
     Ok(spec)
 }
 
+/// A sweep checked as `frontier` checks it (the web app's door): the flag and its
+/// `FROM:TO:STEP` through the same parser, the number of points, and the plan's output options
+/// `frontier` refuses; the number of points.
+pub fn check_sweep(flag: &str, range: &str, spec: &PlanSpec) -> Result<usize> {
+    use clap::Parser;
+    let cli = crate::cli::Cli::try_parse_from(["maillage", "frontier", flag, range]).map_err(|e| {
+        let text = e.to_string();
+        anyhow::anyhow!("{}", text.lines().next().unwrap_or("").trim_start_matches("error: ").to_owned())
+    })?;
+    let crate::cli::Command::Frontier(args) = cli.command else { bail!("{flag}: not a sweep of frontier") };
+    let (_, values) = sweep_of(&args)?;
+    refuse_plan_outputs(spec, &Origin::default())?;
+    Ok(values.len())
+}
+
 /// `frontier` writes its own set (frontier.csv, frontier.svg, report.html), not a plan's: the
 /// options of a plan's outputs are refused by name rather than dropped.
 fn refuse_plan_outputs(spec: &PlanSpec, origin: &Origin) -> Result<()> {

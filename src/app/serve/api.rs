@@ -245,6 +245,9 @@ pub fn spec_of(body: &[u8], json_body: bool, data: &Dataset) -> Result<PlanSpec,
             }
         }
     }
+    if let Err(e) = super::super::outputs::check_pdf(&spec, &super::super::spec::Origin::default()) {
+        errors.push(json!({"key": "outputs.pdf", "message": format!("{e:#}")}));
+    }
     if errors.is_empty() { Ok(spec) } else { Err(errors) }
 }
 
@@ -288,17 +291,48 @@ async fn check_spec(Extract(state): Extract<Shared>, headers: HeaderMap, body: B
 }
 
 /// `POST /api/runs`: a scenario → `201 {"id"}`, or `400 {"errors": [...]}`.
-async fn create(Extract(state): Extract<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+/// With `?sweep=posts|budget_eur|target_coverage&range=FROM:TO:STEP`, the run is
+/// `maillage frontier` instead of `plan`.
+async fn create(
+    Extract(state): Extract<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     match spec_of(&body, is_json(&headers), &state.data) {
         Err(errors) => (StatusCode::BAD_REQUEST, Json(json!({"errors": errors}))).into_response(),
         Ok(spec) => {
+            let sweep = match sweep_of(&q, &spec) {
+                Ok(sweep) => sweep,
+                Err(e) => return (StatusCode::BAD_REQUEST, Json(json!({"errors": [e]}))).into_response(),
+            };
             let name = spec.name.clone().unwrap_or_else(|| "Scénario sans nom".to_owned());
-            match state.runs.create(&name, &maillage::spec::spec_to_toml(&spec)) {
+            match state.runs.create(&name, &maillage::spec::spec_to_toml(&spec), sweep) {
                 Ok(id) => (StatusCode::CREATED, Json(json!({"id": id}))).into_response(),
                 Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, format!("creating the run: {e}")),
             }
         }
     }
+}
+
+/// The sweep of a frontier run (`sweep`, `range` in the query), checked as `frontier` checks
+/// it: its flag and range.
+fn sweep_of(q: &HashMap<String, String>, spec: &PlanSpec) -> Result<Option<Vec<String>>, Value> {
+    let Some(what) = q.get("sweep").filter(|w| !w.is_empty()) else { return Ok(None) };
+    let flag = match what.as_str() {
+        "posts" => "--posts",
+        "budget_eur" => "--budget-eur",
+        "target_coverage" => "--target-coverage",
+        _ => {
+            return Err(
+                json!({"key": "sweep", "message": format!("sweep = {what:?}: expected posts, budget_eur or target_coverage")}),
+            );
+        }
+    };
+    let range = q.get("range").map_or("", String::as_str);
+    super::super::frontier::check_sweep(flag, range, spec)
+        .map_err(|e| json!({"key": "sweep", "message": format!("{flag} {range}: {e:#}")}))?;
+    Ok(Some(vec![flag.to_owned(), range.to_owned()]))
 }
 
 async fn list(Extract(state): Extract<Shared>) -> Response {
@@ -367,7 +401,8 @@ fn file_path(state: &State, id: &str, name: &str) -> Option<std::path::PathBuf> 
     if name == "scenario.toml" {
         return Some(state.runs.dir_of(id).join(name));
     }
-    maillage::report::PLAN_SET.contains(&name).then(|| state.runs.dir_of(id).join("out").join(name))
+    let written = maillage::report::PLAN_SET.contains(&name) || super::super::frontier::FRONTIER_SET.contains(&name);
+    written.then(|| state.runs.dir_of(id).join("out").join(name))
 }
 
 fn content_type(name: &str) -> &'static str {
@@ -376,6 +411,7 @@ fn content_type(name: &str) -> &'static str {
         "json" => "application/json",
         "geojson" => "application/geo+json",
         "html" => "text/html; charset=utf-8",
+        "svg" => "image/svg+xml",
         "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "pdf" => "application/pdf",
         "zip" => "application/zip",
@@ -392,8 +428,9 @@ async fn file(Extract(state): Extract<Shared>, Path((id, name)): Path<(String, S
     };
     match tokio::fs::read(&path).await {
         Ok(bytes) => {
-            let inline =
-                ["text/html", "application/json", "application/pdf"].iter().any(|t| content_type(&name).starts_with(t));
+            let inline = ["text/html", "application/json", "application/pdf", "image/svg+xml"]
+                .iter()
+                .any(|t| content_type(&name).starts_with(t));
             let disposition =
                 if inline { "inline".to_owned() } else { format!("attachment; filename=\"{id}-{name}\"") };
             let headers = [

@@ -60,6 +60,9 @@ pub struct RunInfo {
     pub summary: Option<serde_json::Value>,
     /// Output files, once done.
     pub files: Vec<String>,
+    /// A frontier run's sweep (`--posts 1000:6000:500`); a plan has none.
+    #[serde(default)]
+    pub sweep: Option<Vec<String>>,
 }
 
 /// Every stage a plan goes through (the spinner's texts), for the progress bar.
@@ -150,7 +153,12 @@ impl Runs {
 
     /// A new run of the scenario (TOML text, validated by the caller): its folder is made and
     /// it is queued.
-    pub fn create(self: &Arc<Self>, name: &str, scenario_toml: &str) -> std::io::Result<String> {
+    pub fn create(
+        self: &Arc<Self>,
+        name: &str,
+        scenario_toml: &str,
+        sweep: Option<Vec<String>>,
+    ) -> std::io::Result<String> {
         let id = {
             let mut next = self.next.lock().map_err(|_| std::io::Error::other("run counter poisoned"))?;
             loop {
@@ -176,6 +184,7 @@ impl Runs {
             error: None,
             summary: None,
             files: Vec::new(),
+            sweep,
         };
         write_info(&self.dir, &info)?;
         if let Ok(mut runs) = self.known.lock() {
@@ -227,7 +236,8 @@ impl Runs {
             i.started = Some(now());
         });
         let folder = self.dir.join(id);
-        let outcome = self.child(id, &folder, cancel).await;
+        let sweep = self.get(id).and_then(|i| i.sweep);
+        let outcome = self.child(id, &folder, sweep.as_deref(), cancel).await;
         let (state, error) = match outcome {
             Ok(()) => (RunState::Done, None),
             Err(Outcome::Cancelled) => (RunState::Cancelled, None),
@@ -259,13 +269,14 @@ impl Runs {
         }
     }
 
-    async fn child(&self, id: &str, folder: &Path, cancel: &Notify) -> Result<(), Outcome> {
+    async fn child(&self, id: &str, folder: &Path, sweep: Option<&[String]>, cancel: &Notify) -> Result<(), Outcome> {
         let exe = std::env::current_exe().map_err(|e| Outcome::Failed(format!("the maillage binary: {e}")))?;
         let mut cmd = tokio::process::Command::new(exe);
         if let Some(dir) = &self.data_dir {
             cmd.arg("--data").arg(dir);
         }
-        cmd.arg("plan")
+        cmd.arg(if sweep.is_some() { "frontier" } else { "plan" })
+            .args(sweep.unwrap_or_default())
             .arg("--scenario")
             .arg(folder.join("scenario.toml"))
             .arg("--out")

@@ -140,13 +140,16 @@ async function checked(body, json) {
 }
 $('#start').addEventListener('click', async () => {
   try {
-    const r = await api('/api/runs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(formJson()) });
+    const sweep = $('#sweep').value;
+    const query = sweep ? `?sweep=${sweep}&range=${$('#sweep-from').value}:${$('#sweep-to').value}:${$('#sweep-step').value}` : '';
+    const r = await api('/api/runs' + query, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(formJson()) });
     showErrors([]); await refreshRuns(); showTab('runs'); follow(r.id);
   } catch (e) { showErrors(e.body && e.body.errors ? e.body.errors : [{ message: e.message }]); }
 });
 $('#download-toml').addEventListener('click', async () => {
   try {
     const r = await checked(JSON.stringify(formJson()), true); showErrors([]);
+    if ($('#sweep').value) showErrors([{ message: 'Le fichier TOML ne garde pas le balayage : maillage frontier le prend en option (--posts DE:À:PAS…).' }]);
     const a = el('a', { href: URL.createObjectURL(new Blob([r.toml], { type: 'text/plain' })), download: 'scenario.toml' }); a.click();
   } catch (e) { showErrors(e.body && e.body.errors ? e.body.errors : [{ message: e.message }]); }
 });
@@ -314,11 +317,22 @@ let RESULT = null, VIEW = null;
 async function openResult(id) {
   showTab('result');
   const info = await api('/api/runs/' + id);
+  $('#no-result').hidden = true; $('#result').hidden = false;
+  $('#result-title').textContent = `${info.name} (calcul ${info.id})`;
+  $('#frontier-view').hidden = !info.sweep; $('#plan-view').hidden = !!info.sweep; $('#headline').hidden = !!info.sweep;
+  const files = $('#files'); files.textContent = '';
+  for (const f of info.files) files.append(el('a', { href: withToken(`/api/runs/${id}/files/${f}`), target: '_blank', text: f }), ' · ');
+  if (info.sweep) {
+    $('#frontier-svg').src = withToken(`/api/runs/${id}/files/frontier.svg`);
+    const rows = parseCsv(await api(`/api/runs/${id}/files/frontier.csv`));
+    depTable($('#frontier-table'), rows, [['posts', 'Postes', true], ['cost_eur', 'Coût (€)', true], ['served', 'Servis', true], ['objective', 'Objectif', true],
+      ['bound', 'Borne', true], ['gap', 'Écart', true, (v) => pct(v, 2)], ['coverage_share', 'Couverture', true, pct], ['coverage_20_share', '≤ 20 min', true, pct],
+      ['coverage_30_share', '≤ 30 min', true, pct], ['status', 'État', false]]);
+    return;
+  }
   const [units, deps, sites] = await Promise.all([api(`/api/runs/${id}/files/units.csv`), api(`/api/runs/${id}/files/departements.csv`), api(`/api/runs/${id}/sites`)]);
   await geometry();
   RESULT = { info, units: Object.fromEntries(parseCsv(units).map((u) => [u.insee, u])), deps: parseCsv(deps), sites: sites.sites };
-  $('#no-result').hidden = true; $('#result').hidden = false;
-  $('#result-title').textContent = `${info.name} (calcul ${info.id})`;
   const s = info.summary || {};
   const cards = [['Conseillers', fr(s.posts)], ['Coût', fr(s.cost_eur / 1e6, 2) + '\u202fM€'], ['Besoin', fr(s.need)], ['Personnes servies', fr(s.served)],
     ['Part servie', pct(s.served / s.need)], ['Couverture', pct(s.coverage_share)], ['Objectif', fr(s.objective, 1) + ' (' + (UNITS[s.objective_unit] || s.objective_unit || '') + ')'],
@@ -338,8 +352,6 @@ async function openResult(id) {
   VIEW.sites = RESULT.sites; VIEW.show('metro');
   drawLegend(); depTable($('#deps'), RESULT.deps, [['dep', 'Département', false], ['posts', 'Postes', true], ['need', 'Besoin', true], ['served', 'Servis', true],
     ['served_share', 'Part servie', true, pct], ['coverage_share', 'Couverture', true, pct], ['next_post_gain', 'Un poste de plus', true], ['last_post_loss', 'Un poste de moins', true]]);
-  const files = $('#files'); files.textContent = '';
-  for (const f of info.files) files.append(el('a', { href: withToken(`/api/runs/${id}/files/${f}`), target: '_blank', text: f }), ' · ');
 }
 function colourOf(u) {
   const row = RESULT && RESULT.units[u.c]; if (!row) return '#ddd';
