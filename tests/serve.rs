@@ -334,6 +334,7 @@ fn options_give_every_key_of_the_specification_with_its_default_and_range() {
         let default = key.split('.').try_fold(&defaults, |v, k| v.get(k)).cloned().unwrap_or(Value::Null);
         assert_eq!(o["default"], default, "{key}");
         assert!(!o["help"].as_str().unwrap().is_empty(), "{key} has its --help text");
+        assert_ne!(o["label"].as_str(), Some(key), "{key} has its French label");
     }
     let bound = options.iter().find(|o| o["key"] == "travel.bound_min").unwrap();
     assert_eq!(

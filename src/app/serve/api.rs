@@ -132,6 +132,7 @@ pub fn options_json() -> Value {
             };
             json!({
                 "key": key,
+                "label": LABELS.iter().find(|(k, _)| *k == key).map_or(key, |(_, l)| l),
                 "flag": flag,
                 "group": group(key),
                 "help": help,
@@ -147,6 +148,46 @@ pub fn options_json() -> Value {
         .collect();
     json!({"options": options, "groups": GROUPS})
 }
+
+/// Each option's name in the form, for a French reader (the key and flag are shown beside).
+const LABELS: [(&str, &str); 36] = [
+    ("name", "Nom du scénario"),
+    ("description", "Description"),
+    ("posts", "Conseillers (postes) au plus"),
+    ("budget_eur", "Budget (€)"),
+    ("cost_per_post_eur", "Coût d'un poste (€)"),
+    ("capacity_per_post", "Personnes accompagnées par poste"),
+    ("max_posts_per_site", "Postes par lieu au plus"),
+    ("objective", "Objectif"),
+    ("target_coverage", "Part du besoin à couvrir (min-posts)"),
+    ("solver", "Méthode de résolution"),
+    ("time_limit_s", "Temps de calcul maximal (s)"),
+    ("travel.bound_min", "Temps de trajet maximal (min)"),
+    ("travel.od", "Matrice de temps de trajet"),
+    ("travel.detour", "Facteur de détour"),
+    ("travel.speeds", "Vitesses selon la densité"),
+    ("value.decay", "Décroissance avec la distance"),
+    ("value.decay_at_bound", "Poids au temps maximal"),
+    ("value.half_life_min", "Demi-vie (min)"),
+    ("value.diminishing_returns", "Rendements décroissants"),
+    ("need.rate_pct", "Taux d'illectronisme (%)"),
+    ("need.rate_drom_pct", "Taux dans les DROM (%)"),
+    ("need.file", "Fichier de besoin"),
+    ("limits.floors", "Planchers par département"),
+    ("limits.caps", "Plafonds par département"),
+    ("limits.floors_from", "Planchers d'une allocation"),
+    ("limits.fixed_from", "Postes déjà placés"),
+    ("candidates.kinds", "Lieux d'accueil possibles"),
+    ("area.within_departements", "Calcul limité aux départements"),
+    ("area.regions", "Calcul limité aux régions"),
+    ("outputs.out", "Dossier de sortie"),
+    ("outputs.departements", "Cartes et rapport pour les départements"),
+    ("outputs.xlsx", "Classeur plan.xlsx"),
+    ("outputs.pdf", "Rapport en PDF"),
+    ("continuity.previous", "Plan précédent"),
+    ("continuity.max_moves", "Postes déplacés au plus"),
+    ("continuity.add", "Postes ajoutés sans rien déplacer"),
+];
 
 /// The form's groups, in order.
 const GROUPS: [&str; 9] = [

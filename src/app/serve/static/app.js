@@ -112,7 +112,7 @@ function buildForm(options, groups) {
     const field = el('div', { class: 'field', 'data-key': opt.key });
     const range = opt.min !== null ? ` ${opt.min_excluded ? ']' : '['}${opt.min} ; ${opt.max}]` : '';
     const inp = input(opt); inp.id = 'opt-' + opt.key.replace(/\./g, '-'); opt.input = inp;
-    field.append(el('div', {}, el('label', { for: inp.id, text: opt.key }), el('br'), el('code', { text: opt.flag + range })), el('div', {}, inp),
+    field.append(el('div', {}, el('label', { for: inp.id, text: opt.label }), el('br'), el('code', { text: opt.key + ' · ' + opt.flag + range })), el('div', {}, inp),
       el('div', { class: 'help', text: opt.help + (opt.server ? ' — ' + opt.server : '') }), el('div', { class: 'err' }));
     (sets[opt.group] || sets[groups[0]]).append(field);
   }
