@@ -38,7 +38,8 @@ pub fn find_chromium() -> Option<PathBuf> {
 pub fn print_to_pdf(chromium: &Path, html: &Path, pdf: &Path, scratch: &Path) -> io::Result<()> {
     let html = std::path::absolute(html)?;
     let mut child = Command::new(chromium)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--no-first-run"])
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-pdf-header-footer"])
+        .arg("--no-first-run")
         .arg("--disable-crash-reporter")
         .arg(format!("--user-data-dir={}", scratch.display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
