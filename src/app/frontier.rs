@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use maillage::DataFiles;
 use maillage::optimise::{self, Objective, Plan, Problem};
-use maillage::report::{OutputSet, fr_number};
+use maillage::report::{OutputSet, fr_euros, fr_number, fr_percent};
 use maillage::spec::PlanSpec;
 
 use super::instance::build_instance;
@@ -293,8 +293,8 @@ fn label_head(swept: Swept) -> &'static str {
 fn label(swept: Swept, x: f64) -> String {
     match swept {
         Swept::Posts => format!("{} postes", fr_number(x, 0)),
-        Swept::Budget => format!("{}\u{a0}M€", fr_number(x / 1e6, 1)),
-        Swept::Target => format!("{}\u{a0}%", fr_number(100.0 * x, 1)),
+        Swept::Budget => fr_euros(x),
+        Swept::Target => fr_percent(x, 1),
     }
 }
 
@@ -388,7 +388,7 @@ fn panel_svg(
             s,
             "<text x=\"84\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"10\">{}</text>",
             py(v) + 4.0,
-            if hi <= 1.0 && lo >= 0.0 { format!("{:.0}\u{a0}%", 100.0 * v) } else { fr_number(v, 0) }
+            if hi <= 1.0 && lo >= 0.0 { fr_percent(v, 0) } else { fr_number(v, 0) }
         );
     }
     // Series with no value (30 minutes under a shorter bound) are neither drawn nor listed.
@@ -420,7 +420,7 @@ fn panel_svg(
 }
 
 fn write_report(w: &mut dyn Write, rows: &[Point], swept: Swept, base: &PlanSpec, svg: &str) -> std::io::Result<()> {
-    let pct = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format!("{}\u{a0}%", fr_number(100.0 * x, 1)));
+    let pct = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| fr_percent(x, 1));
     writeln!(
         w,
         "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Frontière</title>\n\

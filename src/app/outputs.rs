@@ -87,10 +87,8 @@ impl Outputs<'_> {
         set.write("sites.geojson", |w| write_sites_geojson(w, &shown_sites))?;
         set.write("communes.geojson", |w| write_communes_geojson(w, &units, &inst.shapes, &|i| shown(&units[i].dep)))?;
         set.write("report.html", |w| w.write_all(&html))?;
-        if self.spec.outputs.pdf {
+        if let Some(chromium) = pdf_printer(self.spec, &super::spec::Origin::default())? {
             progress.set_message("report.pdf (Chromium)");
-            let chromium = maillage::report::find_chromium()
-                .ok_or_else(|| anyhow::anyhow!("`outputs.pdf` (--pdf): {}", maillage::report::INSTALL_HINT))?;
             set.derive("report.pdf", "report.html", |html, pdf, scratch| {
                 maillage::report::print_to_pdf(&chromium, html, pdf, scratch)
             })?;
@@ -116,14 +114,19 @@ impl Outputs<'_> {
 
 /// Refuses `--pdf` before any work when no Chromium can print it.
 pub fn check_pdf(spec: &maillage::spec::PlanSpec, origin: &super::spec::Origin) -> Result<()> {
-    if spec.outputs.pdf && maillage::report::find_chromium().is_none() {
-        return Err(origin.place(maillage::spec::SpecError::new(
-            "outputs.pdf",
-            "true",
-            maillage::report::INSTALL_HINT,
-        )));
+    pdf_printer(spec, origin).map(drop)
+}
+
+/// The Chromium that prints `report.pdf` when the spec asks for it; the refusal (placed by
+/// `origin`) when none is installed.
+fn pdf_printer(spec: &maillage::spec::PlanSpec, origin: &super::spec::Origin) -> Result<Option<PathBuf>> {
+    if !spec.outputs.pdf {
+        return Ok(None);
     }
-    Ok(())
+    let chromium = maillage::report::find_chromium().ok_or_else(|| {
+        origin.place(maillage::spec::SpecError::new("outputs.pdf", "true", maillage::report::INSTALL_HINT))
+    })?;
+    Ok(Some(chromium))
 }
 
 /// `changes.csv`: the sites whose posts differ from the previous plan.

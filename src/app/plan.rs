@@ -187,7 +187,7 @@ pub(super) fn travel_words(spec: &PlanSpec) -> Vec<(String, String)> {
     let travel = if let Some(od) = &spec.travel.od {
         format!("matrice de temps de trajet {}", od.display())
     } else {
-        let bands = maillage::spatial::parse_speed_bands(&spec.travel.speeds).unwrap_or_default();
+        let bands = spec.crow_flies().map(|c| c.speeds).unwrap_or_default();
         let speeds: Vec<String> = bands
             .iter()
             .map(|b| {

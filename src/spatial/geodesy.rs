@@ -56,6 +56,17 @@ pub fn chord_m(arc_m: f64) -> f64 {
     2.0 * EARTH_RADIUS_M * half_angle.sin()
 }
 
+/// A map's plane, metres east and north: Lambert-93 for mainland France and Corsica
+/// (`mid_lat` `None`), equirectangular at latitude `mid_lat` for a DROM (a few tens of km
+/// across, where it is true to scale within a fraction of a percent).
+#[must_use]
+pub fn map_plane(lon: f64, lat: f64, mid_lat: Option<f64>) -> (f64, f64) {
+    match mid_lat {
+        Some(mid) => (lon * mid.to_radians().cos() * 111_320.0, lat * 110_574.0),
+        None => LonLat::new(lon, lat).map_or((0.0, 0.0), lambert93),
+    }
+}
+
 /// Projects a WGS84 point to Lambert-93 (EPSG:2154), returning (easting, northing) in metres.
 ///
 /// Lambert conformal conic with two standard parallels (49°, 44°) on the GRS80 ellipsoid

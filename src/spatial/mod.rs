@@ -6,7 +6,7 @@ mod reach;
 mod travel;
 
 pub use geodesy::{
-    EARTH_RADIUS_M, MIN_LOCAL_RADIUS_M, chord_m, great_circle_m, lambert93, local_radius_m, to_sphere_xyz,
+    EARTH_RADIUS_M, MIN_LOCAL_RADIUS_M, chord_m, great_circle_m, lambert93, local_radius_m, map_plane, to_sphere_xyz,
 };
 pub use index::{SiteIndex, SiteLocation};
 pub use reach::{Link, Reach, build_reach, candidate_place, estimate_pair_count, unit_place};

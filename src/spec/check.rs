@@ -104,21 +104,31 @@ pub const RANGES: [Range; 16] = [
     range("continuity.add", 1.0, MAX_POSTS as f64, false, "a number of posts"),
 ];
 
-/// The range of `key` (a `limits.caps` entry has the floors' range).
-fn range_of(key: &str) -> Range {
-    let base = if key.starts_with("limits.") { "limits.floors" } else { key };
-    RANGES.iter().copied().find(|r| r.key == base).unwrap_or_else(|| panic!("no range for {key}"))
+/// The range of numeric option `key` (the caps and a département's floor or cap have the
+/// floors' range); `None` for an option that is not a number.
+#[must_use]
+pub fn range_of(key: &str) -> Option<Range> {
+    let per_departement = ["limits.floors", "limits.caps"]
+        .iter()
+        .any(|m| key == *m || key.strip_prefix(m).is_some_and(|rest| rest.starts_with('.')));
+    let base = if per_departement { "limits.floors" } else { key };
+    RANGES.iter().copied().find(|r| r.key == base)
+}
+
+/// The range of a key the check knows to be numeric.
+fn numeric(key: &str) -> Range {
+    range_of(key).unwrap_or_else(|| panic!("no range for {key}"))
 }
 
 /// `v` must be finite and within the range of `key`.
 fn in_range(key: &str, v: f64) -> Result<(), SpecError> {
-    let r = range_of(key);
+    let r = numeric(key);
     number(key, v, r.lo, r.hi, r.open_low, r.unit)
 }
 
 /// `v` must be within the range of `key`, a whole number.
 fn whole_in_range(key: &str, v: u32) -> Result<(), SpecError> {
-    let r = range_of(key);
+    let r = numeric(key);
     whole(key, v, r.lo as u32, r.hi as u32, r.unit)
 }
 

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::SiteKind;
 pub use crate::optimise::{Method, Objective};
 pub use args::{ArgPair, FLAGS, to_args};
-pub use check::{MAX_POSTS, MAX_POSTS_PER_SITE, MemoryEstimate, RANGES, Range, SpecError, estimate_memory};
+pub use check::{MAX_POSTS, MAX_POSTS_PER_SITE, MemoryEstimate, RANGES, Range, SpecError, estimate_memory, range_of};
 pub use file::{load_spec, locate, spec_from_toml, spec_to_toml};
 
 /// Every option of a plan. `Default` is the national default plan (4,000 posts, 200 M€).

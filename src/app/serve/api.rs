@@ -34,8 +34,6 @@ pub struct State {
     pub geometry: Vec<u8>,
     /// The token every request must carry, if any.
     pub token: Option<String>,
-    /// `--data` for the children.
-    pub data_dir: Option<std::path::PathBuf>,
 }
 
 type Shared = Arc<State>;
@@ -115,7 +113,7 @@ pub fn options_json() -> Value {
                 .map(|a| a.get_possible_values().iter().filter(|v| !v.is_hide_set()).map(|v| v.get_name().to_owned()).collect())
                 .unwrap_or_default();
             let default = key.split('.').try_fold(&defaults, |v, k| v.get(k)).cloned().unwrap_or(Value::Null);
-            let range = maillage::spec::RANGES.iter().find(|r| r.key == key || (key == "limits.caps" && r.key == "limits.floors"));
+            let range = maillage::spec::range_of(key);
             let kind = match (&default, choices.is_empty()) {
                 (Value::Bool(_), _) => "bool",
                 (_, false) if key == "candidates.kinds" => "choices",
@@ -527,26 +525,10 @@ async fn sites(Extract(state): Extract<Shared>, Path(id): Path<String>) -> Respo
 /// Serialises the extracts and comparisons (each a `maillage` child).
 static CHILDREN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// Runs `maillage ARGS` (with `--data` when the server has one); its error text on failure.
+/// Runs `maillage ARGS` on the server's data; its error text on failure.
 async fn maillage(state: &State, args: &[&std::ffi::OsStr]) -> Result<(), String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mut cmd = tokio::process::Command::new(exe);
-    if let Some(dir) = &state.data_dir {
-        cmd.arg("--data").arg(dir);
-    }
-    let out = cmd
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .output()
-        .await
-        .map_err(|e| e.to_string())?;
-    if out.status.success() {
-        return Ok(());
-    }
-    let text = String::from_utf8_lossy(&out.stderr);
-    let from = text.find("error").unwrap_or(0);
-    Err(text[from..].trim().to_owned())
+    let out = state.runs.command().map_err(|e| e.to_string())?.args(args).output().await.map_err(|e| e.to_string())?;
+    if out.status.success() { Ok(()) } else { Err(super::runs::child_error(&String::from_utf8_lossy(&out.stderr))) }
 }
 
 /// `GET /api/runs/{id}/departements/{dep}.zip`: a prefecture's extract: the run's scenario

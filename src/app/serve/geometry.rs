@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use geo::{Coord, LineString, MultiPolygon, Polygon, Simplify};
-use maillage::spatial::lambert93;
-use maillage::{Dataset, LonLat};
+use maillage::Dataset;
+use maillage::spatial::map_plane;
 use serde_json::json;
 
 /// Simplification tolerance, metres: under a pixel of a département's map.
@@ -40,10 +40,7 @@ impl Projector {
 
     /// Metres east and north in the territory's plane.
     fn metres(&self, territory: &str, lon: f64, lat: f64) -> (f64, f64) {
-        match self.mid_lat.get(territory) {
-            Some(mid) => (lon * mid.to_radians().cos() * 111_320.0, lat * 110_574.0),
-            None => LonLat::new(lon, lat).map_or((0.0, 0.0), lambert93),
-        }
+        map_plane(lon, lat, self.mid_lat.get(territory).copied())
     }
 
     /// The map's units: hectometres east and south (y grows downwards, as on a screen).

@@ -43,10 +43,9 @@ pub fn serve(files: &DataFiles, args: &ServeArgs) -> Result<()> {
         .context("starting the server's runtime")?;
     runtime.block_on(async move {
         let runs = Arc::new(
-            runs::Runs::open(&args.runs, jobs, data_dir.clone())
-                .with_context(|| format!("--runs {}", args.runs.display()))?,
+            runs::Runs::open(&args.runs, jobs, data_dir).with_context(|| format!("--runs {}", args.runs.display()))?,
         );
-        let state = Arc::new(api::State { runs, data, dep_names, projector, geometry, token, data_dir });
+        let state = Arc::new(api::State { runs, data, dep_names, projector, geometry, token });
         let listener =
             tokio::net::TcpListener::bind(args.bind).await.with_context(|| format!("--bind {}", args.bind))?;
         let addr = listener.local_addr()?;

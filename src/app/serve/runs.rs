@@ -269,12 +269,19 @@ impl Runs {
         }
     }
 
-    async fn child(&self, id: &str, folder: &Path, sweep: Option<&[String]>, cancel: &Notify) -> Result<(), Outcome> {
-        let exe = std::env::current_exe().map_err(|e| Outcome::Failed(format!("the maillage binary: {e}")))?;
-        let mut cmd = tokio::process::Command::new(exe);
+    /// A `maillage` child process on the server's data (`--data` when it has one), killed if
+    /// dropped: the runs, the extracts and the comparisons.
+    pub fn command(&self) -> std::io::Result<tokio::process::Command> {
+        let mut cmd = tokio::process::Command::new(std::env::current_exe()?);
         if let Some(dir) = &self.data_dir {
             cmd.arg("--data").arg(dir);
         }
+        cmd.stdin(Stdio::null()).kill_on_drop(true);
+        Ok(cmd)
+    }
+
+    async fn child(&self, id: &str, folder: &Path, sweep: Option<&[String]>, cancel: &Notify) -> Result<(), Outcome> {
+        let mut cmd = self.command().map_err(|e| Outcome::Failed(format!("the maillage binary: {e}")))?;
         cmd.arg(if sweep.is_some() { "frontier" } else { "plan" })
             .args(sweep.unwrap_or_default())
             .arg("--scenario")
@@ -282,10 +289,8 @@ impl Runs {
             .arg("--out")
             .arg(folder.join("out"))
             .env(super::super::PROGRESS_ENV, "lines")
-            .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
+            .stderr(Stdio::piped());
         let mut child = cmd.spawn().map_err(|e| Outcome::Failed(format!("starting maillage plan: {e}")))?;
         let stderr = child.stderr.take().ok_or_else(|| Outcome::Failed("no stderr".to_owned()))?;
         let mut lines = tokio::io::BufReader::new(stderr).lines();
@@ -315,17 +320,20 @@ impl Runs {
         match status {
             Ok(s) if s.success() => Ok(()),
             Ok(s) => {
-                let errors: Vec<&String> = said.iter().filter(|l| l.starts_with("error")).collect();
-                let text = if errors.is_empty() {
-                    said.iter().rev().take(5).rev().cloned().collect::<Vec<_>>().join("\n")
-                } else {
-                    errors.iter().map(|l| (*l).clone()).collect::<Vec<_>>().join("\n")
-                };
+                let text = child_error(&said.join("\n"));
                 Err(Outcome::Failed(if text.is_empty() { format!("maillage plan: {s}") } else { text }))
             }
             Err(e) => Err(Outcome::Failed(format!("maillage plan: {e}"))),
         }
     }
+}
+
+/// What a failed `maillage` child said: from its first `error` line to the end (the message
+/// and its causes), or its last five lines when none starts so.
+pub fn child_error(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let from = lines.iter().position(|l| l.starts_with("error")).unwrap_or(lines.len().saturating_sub(5));
+    lines[from..].join("\n").trim().to_owned()
 }
 
 enum Outcome {

@@ -9,9 +9,8 @@ use std::fmt::Write as _;
 use geo::{Centroid, MultiPolygon};
 
 use super::{ReportInput, escape};
-use crate::LonLat;
 use crate::report::french::{fr_minutes, fr_number, fr_percent};
-use crate::spatial::lambert93;
+use crate::spatial::map_plane;
 
 /// Unmet share classes (upper bounds) and their colours, light to dark.
 const CLASSES: [(f64, &str); 5] =
@@ -224,12 +223,8 @@ impl Panel {
 
     /// Metres east and south.
     fn project(&self, lon: f64, lat: f64) -> (f64, f64) {
-        if self.metro {
-            let (x, y) = LonLat::new(lon, lat).map_or((0.0, 0.0), lambert93);
-            (x, -y)
-        } else {
-            (lon * self.mid_lat.to_radians().cos() * 111_320.0, -lat * 110_574.0)
-        }
+        let (x, y) = map_plane(lon, lat, (!self.metro).then_some(self.mid_lat));
+        (x, -y)
     }
 
     /// Pixels.
