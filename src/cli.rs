@@ -88,9 +88,74 @@ pub enum Command {
     /// compare_departements.csv and compare_sites.csv into --out.
     Compare(CompareArgs),
 
+    /// Write what a routing engine (OSRM, Valhalla) must compute for a road matrix.
+    ///
+    /// For every commune, the communes whose candidate sites lie within the crow-fly radius
+    /// the travel bound allows, packed into requests of at most --max-locations points.
+    /// Writes into --out: requests.csv (each request's answer file and the INSEE codes of its
+    /// rows and columns), points.csv, osrm.txt and valhalla.jsonl (the requests), and
+    /// fetch-osrm.sh / fetch-valhalla.sh, which send them and save the answers in responses/.
+    /// Then `maillage plan --od DIR/requests.csv` reads the answers.
+    OdRequests(OdRequestsArgs),
+
+    /// Check the travel model against published access figures, and fit its speeds.
+    ///
+    /// Recomputes, for each published share of the population within 20 or 30 minutes of a
+    /// France Services site (sources in docs/travel.md), the model's share over every commune
+    /// (its population at its point; a site in the commune is reached at once). With --fit,
+    /// finds the factor on every speed band that comes closest to the fitted figures. Takes
+    /// --detour and --speeds (or --od, to check a road matrix).
+    Calibrate(CalibrateArgs),
+
     /// The web app: a local HTTP server with the scenario form, the runs, their maps and
     /// files, comparisons and a département's extract (open the address it prints).
     Serve(ServeArgs),
+}
+
+/// Options of `maillage od-requests`.
+#[derive(Debug, Args)]
+pub struct OdRequestsArgs {
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    #[command(flatten)]
+    pub travel: TravelOptions,
+
+    /// Crow-fly radius in km. Default: what the bound allows at the travel model's fastest
+    /// speed; a road network's motorways go farther (at 130 km/h, 30 minutes cover up to 65 km).
+    #[arg(long = "radius-km", value_name = "KM")]
+    pub radius_km: Option<f64>,
+
+    /// Most points in one request (sources + destinations): 100 is osrm-routed's default
+    /// --max-table-size.
+    #[arg(long = "max-locations", value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub max_locations: u32,
+
+    /// Only the communes of these départements (repeatable), as origins and destinations.
+    #[arg(long = "within-departement", value_name = "DEP")]
+    pub within_departements: Vec<String>,
+
+    /// Only the communes of these regions (COG code, repeatable).
+    #[arg(long = "region", value_name = "REG")]
+    pub regions: Vec<String>,
+}
+
+/// Options of `maillage calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    #[command(flatten)]
+    pub travel: TravelOptions,
+
+    /// Fit the speeds: every band × one factor, the one that minimises the squared error over
+    /// the fitted figures (the detour is kept).
+    #[arg(long)]
+    pub fit: bool,
+
+    /// Also write the table as CSV: figure, minutes, published, model[, fitted].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Options of `maillage serve`.
@@ -469,6 +534,12 @@ pub struct NeedOptions {
     #[arg(long = "rate-drom", value_name = "PCT")]
     pub rate_drom: Option<f64>,
 
+    /// The IFN score that modulates the rate: competences_numeriques_scolaires (built from
+    /// the share of people aged 65+ and education; follows INSEE's measured rates) or
+    /// score_global (adds broadband access and administrative skills).
+    #[arg(long = "ifn-score", value_name = "SCORE")]
+    pub ifn_score: Option<maillage::IfnScore>,
+
     /// Your own need estimates: CSV with columns insee,need (other columns ignored). Units it
     /// does not list get zero need.
     #[arg(long = "need", value_name = "FILE")]
@@ -651,6 +722,7 @@ impl NeedOptions {
     pub fn apply(&self, spec: &mut PlanSpec, keys: &mut SetKeys) {
         set(&mut spec.need.rate_pct, self.rate, "need.rate_pct", keys);
         set(&mut spec.need.rate_drom_pct, self.rate_drom, "need.rate_drom_pct", keys);
+        set(&mut spec.need.ifn_score, self.ifn_score, "need.ifn_score", keys);
         set(&mut spec.need.file, self.need_file.clone().map(Some), "need.file", keys);
     }
 }

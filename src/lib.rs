@@ -27,6 +27,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod calibrate;
 mod candidates;
 mod error;
 pub mod load;
@@ -43,4 +44,4 @@ pub use load::{DataFiles, Dataset, UnitsReport};
 pub use model::{
     CODE_EXPECTED, Candidate, CandidateIdx, CommuneCode, DemandUnit, InvalidLonLat, LonLat, SiteKind, UnitIdx, Zone,
 };
-pub use need::{NeedModel, NeedScores, NeedSource, UnitNeed, score_need};
+pub use need::{IfnScore, NeedModel, NeedScores, NeedSource, UnitNeed, score_need};

@@ -2,7 +2,8 @@
 //!
 //! Default model (DOMAIN.md): people aged 15+ (0.82 × population, no age table is available)
 //! × the national illectronisme rate (15.4% in 2021, 20% in the DROM; INSEE Première 1953)
-//! × the IFN component `competences_numeriques_scolaires` / 100 (100 where it is missing).
+//! × the IFN component `competences_numeriques_scolaires` / 100 (100 where it is missing), or
+//! the IFN's `score_global` when asked (`need.ifn_score`).
 
 use std::collections::HashMap;
 
@@ -19,12 +20,50 @@ pub struct NeedModel {
     pub rate_metro: f64,
     /// Illectronisme rate in the DROM (fraction).
     pub rate_drom: f64,
+    /// Which IFN score modulates the rate.
+    pub score: IfnScore,
 }
 
 impl Default for NeedModel {
-    /// 0.82 aged 15+, 15.4% (INSEE Première 1953, 2021), 20% in the DROM (same source).
+    /// 0.82 aged 15+, 15.4% (INSEE Première 1953, 2021), 20% in the DROM (same source), the
+    /// IFN component `competences_numeriques_scolaires`.
     fn default() -> Self {
-        Self { adult_share: 0.82, rate_metro: 0.154, rate_drom: 0.20 }
+        Self { adult_share: 0.82, rate_metro: 0.154, rate_drom: 0.20, score: IfnScore::default() }
+    }
+}
+
+/// The IFN score that modulates the illectronisme rate (`need.ifn_score`, `--ifn-score`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+pub enum IfnScore {
+    /// The component built from the share of people aged 65+ and education, which follows
+    /// INSEE's measured illectronisme rates closely.
+    #[default]
+    #[serde(rename = "competences_numeriques_scolaires")]
+    #[value(name = "competences_numeriques_scolaires")]
+    CompetencesNumeriquesScolaires,
+    /// The global score, which adds broadband access and administrative skills.
+    #[serde(rename = "score_global")]
+    #[value(name = "score_global")]
+    ScoreGlobal,
+}
+
+impl IfnScore {
+    /// Its name: the column of `ifn_communes.csv`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CompetencesNumeriquesScolaires => "competences_numeriques_scolaires",
+            Self::ScoreGlobal => "score_global",
+        }
+    }
+
+    /// The unit's score of this kind.
+    #[must_use]
+    pub fn of(self, unit: &DemandUnit) -> Option<f64> {
+        match self {
+            Self::CompetencesNumeriquesScolaires => unit.fragility,
+            Self::ScoreGlobal => unit.fragility_global,
+        }
     }
 }
 
@@ -103,11 +142,12 @@ pub fn score_need(units: &[DemandUnit], model: &NeedModel, file: Option<&HashMap
                 Zone::Metro => model.rate_metro,
                 Zone::Drom => model.rate_drom,
             };
-            let fragility = u.fragility.unwrap_or(100.0);
+            let score = model.score.of(u);
+            let fragility = score.unwrap_or(100.0);
             let modelled = pop_15_plus * rate * fragility / 100.0;
             let (need, source) = match file {
                 Some(f) => f.get(&UnitIdx(i as u32)).map_or((0.0, NeedSource::NotInFile), |&n| (n, NeedSource::File)),
-                None if u.fragility.is_some() => (modelled, NeedSource::Model),
+                None if score.is_some() => (modelled, NeedSource::Model),
                 None => (modelled, NeedSource::ModelNoFragility),
             };
             UnitNeed { pop_15_plus, rate, fragility, need, source }

@@ -3,6 +3,7 @@
 //! line, field, value and what was expected), and no output file.
 //!
 //! Where a file goes depends on its folder: `need/` (`need --need`), `od/` (`reach --od`),
+//! `od-answers/` (a routing engine's answer, listed in a `requests.csv` for `reach --od`),
 //! `allocation/` (`evaluate --allocation`), `floors-from/` (`plan --floors-from`), `args/`
 //! (extra `plan` arguments, one file per scenario), `scenario/` (`plan --scenario`), `data/NAME/` (replaces NAME in a copy of the
 //! sample data, then `plan`), `plan-dir/NAME/` (replaces NAME in a copy of a plan's outputs,
@@ -67,6 +68,17 @@ fn command_for(rel: &Path, work: &Path, good_plan: &Path) -> (assert_cmd::Comman
         }
         "od" => {
             cmd.arg("--data").arg(sample_dir()).args(["reach", "--od"]).arg(&file).arg("--out").arg(out.join("r.csv"));
+        }
+        "od-answers" => {
+            // The answer of a request from Bron and Villeurbanne to Bron, Villeurbanne and Lyon 1er.
+            let list = work.join("requests.csv");
+            fs::create_dir_all(work.join("responses")).unwrap();
+            fs::copy(&file, work.join("responses").join(&file_name)).unwrap();
+            let text = format!(
+                "request,response,sources,destinations\n0001,responses/{file_name},69029 69266,69029 69266 69381\n"
+            );
+            fs::write(&list, text).unwrap();
+            cmd.arg("--data").arg(sample_dir()).args(["reach", "--od"]).arg(&list).arg("--out").arg(out.join("r.csv"));
         }
         "allocation" => {
             cmd.arg("--data").arg(sample_dir()).args(["evaluate", "--allocation"]).arg(&file).arg("--out").arg(&out);

@@ -121,3 +121,31 @@ fn candidates_are_deduplicated_sites_plus_one_town_hall_per_unit() {
     let ids: std::collections::HashSet<&str> = data.candidates.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids.len(), data.candidates.len(), "candidate ids are unique");
 }
+
+/// `need.ifn_score = score_global` modulates the rate by the IFN's global score instead of the
+/// component: each unit with a global score gets 0.82 × population × rate × score / 100.
+#[test]
+fn global_ifn_score_replaces_the_component() {
+    use maillage::IfnScore;
+    let data = national();
+    let global = score_need(&data.units, &NeedModel { score: IfnScore::ScoreGlobal, ..NeedModel::default() }, None);
+    let with_score = data.units.iter().filter(|u| u.fragility_global.is_some()).count();
+    assert!(with_score > 34_000, "{with_score} units with a global score");
+    for (u, n) in data.units.iter().zip(&global.units) {
+        let rate = if u.zone == Zone::Metro { 0.154 } else { 0.20 };
+        let expected = 0.82 * u.population as f64 * rate * u.fragility_global.unwrap_or(100.0) / 100.0;
+        assert!((n.need - expected).abs() <= 1e-9 * expected.max(1.0), "{}", u.code);
+    }
+    let default = score_need(&data.units, &NeedModel::default(), None);
+    // Both scores are relative to the region (mean ~100): the totals stay close, units differ.
+    let (a, b) = (default.total(), global.total());
+    assert!((a - b).abs() / a < 0.05, "{a} vs {b}");
+    assert!(
+        data.units
+            .iter()
+            .zip(default.units.iter().zip(&global.units))
+            .filter(|(_, (x, y))| (x.need - y.need).abs() > 1.0)
+            .count()
+            > 10_000
+    );
+}

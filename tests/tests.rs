@@ -1,11 +1,13 @@
 //! Integration tests, built as one binary.
 
 mod bad_input;
+mod calibration;
 mod cli;
 mod covering;
 mod dialects;
 mod maps;
 mod national;
+mod od_answers;
 mod optimise;
 mod output_set;
 mod report;

@@ -60,20 +60,29 @@ pub fn build_instance(
         .collect();
     inputs.extend(spec.need.file.iter().map(|p| ("need.file".to_owned(), p.clone())));
     inputs.extend(spec.travel.od.iter().map(|p| ("travel.od".to_owned(), p.clone())));
+    if let Some(list) = spec.travel.od.as_deref().filter(|p| load::is_answer_list(p).unwrap_or(false)) {
+        // The answers a list names are inputs too: a changed answer is a changed instance.
+        inputs.extend(load::answer_files(list)?.into_iter().map(|p| ("travel.od.answer".to_owned(), p)));
+    }
     Ok(Instance { data, need, reach, shapes, dep_names, inputs })
 }
 
-/// The travel model of the spec, and the reach within its bound (refused first if it would
-/// not fit in memory).
-pub fn reach_only(data: &Dataset, spec: &PlanSpec, origin: &Origin) -> Result<Reach> {
-    let travel: Box<dyn TravelTime> = match &spec.travel.od {
+/// The travel model of the spec: the matrix of `travel.od`, else crow flies.
+pub fn travel_model(data: &Dataset, spec: &PlanSpec, origin: &Origin) -> Result<Box<dyn TravelTime>> {
+    Ok(match &spec.travel.od {
         Some(path) => {
             let m = load::load_od_matrix(path, data).context("reading the travel-time matrix")?;
             eprintln!("travel times: {} origin-destination pairs from {}", m.len(), path.display());
             Box::new(m)
         }
         None => Box::new(spec.crow_flies().map_err(|e| origin.place(e))?),
-    };
+    })
+}
+
+/// The travel model of the spec, and the reach within its bound (refused first if it would
+/// not fit in memory).
+pub fn reach_only(data: &Dataset, spec: &PlanSpec, origin: &Origin) -> Result<Reach> {
+    let travel = travel_model(data, spec, origin)?;
     let index = SiteIndex::build(data.candidates.iter().map(|c| c.point));
     spec.check_memory(&estimate_memory(spec, data, &index, travel.as_ref())).map_err(|e| origin.place(e))?;
     Ok(build_reach(&data.units, &data.candidates, &index, travel.as_ref(), spec.travel.bound_min))

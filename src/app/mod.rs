@@ -3,11 +3,13 @@
 //! write the outputs.
 
 mod batch;
+mod calibrate;
 mod compare;
 mod evaluate;
 mod frontier;
 mod instance;
 mod need;
+mod od_requests;
 mod outputs;
 mod plan;
 mod reach;
@@ -41,6 +43,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Scenario(ScenarioCommand::Check { files: scenarios }) => scenario::check(&files, &scenarios),
         Command::Batch(args) => batch::batch(&files, &args),
         Command::Serve(args) => serve::serve(&files, &args),
+        Command::Calibrate(args) => calibrate::calibrate(&files, &args),
+        Command::OdRequests(args) => od_requests::od_requests(&files, &args),
     }
 }
 

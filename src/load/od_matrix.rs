@@ -1,5 +1,6 @@
-//! An imported travel-time matrix: CSV `origin,destination,minutes` between demand units. A
-//! row from or to a split city's code (75056, 69123, 13055) applies to each arrondissement.
+//! An imported travel-time matrix: CSV `origin,destination,minutes` between demand units, or a
+//! list of a routing engine's answers ([`super::od_answers`]). A row from or to a split city's
+//! code (75056, 69123, 13055) applies to each arrondissement.
 
 use std::path::Path;
 
@@ -17,13 +18,21 @@ pub const MAX_MINUTES: f64 = 10_080.0;
 /// Unknown origin or destination code, minutes that are not a finite number in
 /// `[0, MAX_MINUTES]`, a repeated pair, a missing column or an empty file.
 pub fn load_od_matrix(path: &Path, data: &Dataset) -> Result<TravelMatrix, LoadError> {
-    let mut table = Table::open(path, &["origin", "destination", "minutes"])?;
-    // How far each unit's candidates lie from its point, so the index searches far enough.
-    let mut offset_m = vec![0.0f64; data.units.len()];
-    for c in &data.candidates {
-        let o = &mut offset_m[c.unit.get()];
-        *o = o.max(great_circle_m(c.point, data.units[c.unit.get()].point));
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        return Err(LoadError::Json {
+            path: path.to_owned(),
+            line: 1,
+            message: "a routing engine's answer names no commune (it keeps the order of the request): give the \
+                      requests.csv that lists it with the INSEE codes of its rows and columns, as `maillage \
+                      od-requests` writes it; expected a CSV origin,destination,minutes or such a list"
+                .to_owned(),
+        });
     }
+    if super::od_answers::is_answer_list(path)? {
+        return super::od_answers::load_od_answers(path, data);
+    }
+    let mut table = Table::open(path, &["origin", "destination", "minutes"])?;
+    let offset_m = unit_offsets(data);
     // Streamed into the matrix itself: a few bytes a pair, whatever the file's size.
     let mut matrix = TravelMatrix::default();
     table.for_each_row(|row| {
@@ -49,6 +58,16 @@ pub fn load_od_matrix(path: &Path, data: &Dataset) -> Result<TravelMatrix, LoadE
         Ok(())
     })?;
     Ok(matrix)
+}
+
+/// How far each unit's candidates lie from its point, so that the index searches far enough.
+pub(crate) fn unit_offsets(data: &Dataset) -> Vec<f64> {
+    let mut offset_m = vec![0.0f64; data.units.len()];
+    for c in &data.candidates {
+        let o = &mut offset_m[c.unit.get()];
+        *o = o.max(great_circle_m(c.point, data.units[c.unit.get()].point));
+    }
+    offset_m
 }
 
 /// The line where the pair first appears (read again: only on the error path, so that the

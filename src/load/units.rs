@@ -78,6 +78,7 @@ pub(crate) fn load_communes(path: &Path, report: &mut UnitsReport) -> Result<Vec
             point: point(row, "lon", "lat")?,
             density_km2: row.f64_in("density_km2", 0.0..=1e6)?,
             fragility: None,
+            fragility_global: None,
             city: None,
             code,
         });
@@ -86,11 +87,19 @@ pub(crate) fn load_communes(path: &Path, report: &mut UnitsReport) -> Result<Vec
     Ok(units)
 }
 
-/// Reads `ifn_communes.csv` into `code → competences_numeriques_scolaires`.
+/// A unit's two IFN scores: the component `competences_numeriques_scolaires` and, when the
+/// file has the column, `score_global` (100 = regional mean for both).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Scores {
+    skills: Option<f64>,
+    global: Option<f64>,
+}
+
+/// Reads `ifn_communes.csv` into `code → scores` (`score_global` is optional).
 pub(crate) fn load_fragility(
     path: &Path,
     known: &HashMap<CommuneCode, usize>,
-) -> Result<HashMap<CommuneCode, f64>, LoadError> {
+) -> Result<HashMap<CommuneCode, Scores>, LoadError> {
     let mut table = Table::open(path, &["insee", "competences_numeriques_scolaires"])?;
     let mut seen = HashMap::new();
     let mut scores = HashMap::new();
@@ -100,36 +109,42 @@ pub(crate) fn load_fragility(
         if !known.contains_key(&code) {
             return Err(row.error("insee", "a metro or DROM commune code present in communes.csv"));
         }
-        if let Some(v) = row.opt_f64_in("competences_numeriques_scolaires", 0.0..=1000.0)? {
-            scores.insert(code, v);
-        }
+        let skills = row.opt_f64_in("competences_numeriques_scolaires", 0.0..=1000.0)?;
+        let global = if row.has("score_global") { row.opt_f64_in("score_global", 0.0..=1000.0)? } else { None };
+        scores.insert(code, Scores { skills, global });
         Ok(())
     })?;
     Ok(scores)
 }
 
 /// Aggregates the IRIS scores of `ifn_iris.csv.gz` to the arrondissements listed in `wanted`
-/// (population-weighted mean of `competences_numeriques_scolaires` by `insee_src`).
+/// (population-weighted means by `insee_src`, each score over the IRIS that have it).
 pub(crate) fn load_arrondissement_fragility(
     path: &Path,
     wanted: &HashMap<CommuneCode, usize>,
-) -> Result<HashMap<CommuneCode, f64>, LoadError> {
+) -> Result<HashMap<CommuneCode, Scores>, LoadError> {
     let mut table = Table::open(path, &["insee_src", "pop_iris", "competences_numeriques_scolaires"])?;
-    let mut sums: HashMap<CommuneCode, (f64, f64)> = HashMap::new();
+    // Per code: (Σ pop × skills, Σ pop) and (Σ pop × global, Σ pop).
+    let mut sums: HashMap<CommuneCode, [(f64, f64); 2]> = HashMap::new();
     table.for_each_row(|row| {
         let Ok(code) = CommuneCode::parse(row.str("insee_src")) else { return Ok(()) };
         if !wanted.contains_key(&code) {
             return Ok(());
         }
         let pop = row.f64_in("pop_iris", 0.0..=1e7)?;
-        if let Some(score) = row.opt_f64_in("competences_numeriques_scolaires", 0.0..=1000.0)? {
-            let s = sums.entry(code).or_default();
-            s.0 += pop * score;
-            s.1 += pop;
+        let skills = row.opt_f64_in("competences_numeriques_scolaires", 0.0..=1000.0)?;
+        let global = if row.has("score_global") { row.opt_f64_in("score_global", 0.0..=1000.0)? } else { None };
+        let s = sums.entry(code).or_default();
+        for (k, score) in [skills, global].into_iter().enumerate() {
+            if let Some(score) = score {
+                s[k].0 += pop * score;
+                s[k].1 += pop;
+            }
         }
         Ok(())
     })?;
-    Ok(sums.into_iter().filter(|(_, (_, w))| *w > 0.0).map(|(c, (sw, w))| (c, sw / w)).collect())
+    let mean = |(sw, w): (f64, f64)| (w > 0.0).then(|| sw / w);
+    Ok(sums.into_iter().map(|(c, [a, b])| (c, Scores { skills: mean(a), global: mean(b) })).collect())
 }
 
 /// Reads `plm_arrondissements.csv` and returns the arrondissement units grouped by city.
@@ -162,6 +177,7 @@ pub(crate) fn load_arrondissements(
             point: point(row, "lon", "lat")?,
             density_km2: row.f64_in("density_km2", 0.0..=1e6)?,
             fragility: None,
+            fragility_global: None,
             city: Some(city_code),
             code,
         });
@@ -193,12 +209,15 @@ pub(crate) fn load_units(
 
     let mut units = Vec::with_capacity(communes.len() + wanted.len());
     for mut commune in communes {
-        commune.fragility = scores.get(&commune.code).copied();
+        let own = scores.get(&commune.code).copied().unwrap_or_default();
+        (commune.fragility, commune.fragility_global) = (own.skills, own.global);
         if let Some(mut parts) = arrondissements.remove(&commune.code) {
             report.cities_split += 1;
             for part in &mut parts {
                 // An arrondissement with no IRIS score takes its city's.
-                part.fragility = arr_scores.get(&part.code).copied().or(commune.fragility);
+                let iris = arr_scores.get(&part.code).copied().unwrap_or_default();
+                part.fragility = iris.skills.or(commune.fragility);
+                part.fragility_global = iris.global.or(commune.fragility_global);
             }
             units.extend(parts);
         } else {

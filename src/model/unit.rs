@@ -57,6 +57,8 @@ pub struct DemandUnit {
     pub density_km2: f64,
     /// IFN component `competences_numeriques_scolaires` (100 = regional mean), `None` if unknown.
     pub fragility: Option<f64>,
+    /// IFN `score_global` (100 = regional mean), `None` if unknown or not in the data.
+    pub fragility_global: Option<f64>,
     /// For an arrondissement, the code of its city (75056, 69123, 13055).
     pub city: Option<CommuneCode>,
 }

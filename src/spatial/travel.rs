@@ -89,13 +89,15 @@ pub struct CrowFlies {
 }
 
 impl Default for CrowFlies {
-    /// Detour 1.3 (DOMAIN.md); 60 km/h up to 100 inhabitants/km², 45 up to 1,000, 30 up to
-    /// 5,000 and 20 km/h in the densest cities.
+    /// Detour 1.3 (DOMAIN.md); 52 km/h up to 100 inhabitants/km², 39 up to 1,000, 26 up to
+    /// 5,000 and 17 km/h in the densest cities: the bands 60/45/30/20 × 0.86, the factor
+    /// fitted to the published shares of the population within 20 and 30 minutes of a France
+    /// Services site (`maillage calibrate --fit`, docs/travel.md).
     fn default() -> Self {
         let band = |max_density_km2, speed_kmh| SpeedBand { max_density_km2, speed_kmh };
         Self {
             detour: 1.3,
-            speeds: vec![band(100.0, 60.0), band(1000.0, 45.0), band(5000.0, 30.0), band(f64::INFINITY, 20.0)],
+            speeds: vec![band(100.0, 52.0), band(1000.0, 39.0), band(5000.0, 26.0), band(f64::INFINITY, 17.0)],
         }
     }
 }
@@ -216,21 +218,27 @@ mod tests {
         let a = place(0, 2.0, 48.0, 50.0);
         let b = place(1, 2.0, 48.1, 50.0);
         let km = great_circle_m(a.point, b.point) / 1000.0;
-        // Rural both ends: 60 km/h.
+        // Rural both ends: 52 km/h.
         let t = f64::from(model.minutes(&a, &b).unwrap());
-        assert!((t - km * 1.3 / 60.0 * 60.0).abs() < 1e-3, "{t}");
-        // One end in a dense city (20 km/h): half the trip at each speed.
+        assert!((t - km * 1.3 / 52.0 * 60.0).abs() < 1e-3, "{t}");
+        // One end in a dense city (17 km/h): half the trip at each speed.
         let c = place(2, 2.0, 48.1, 20_000.0);
         let t = f64::from(model.minutes(&a, &c).unwrap());
-        assert!((t - km * 1.3 * (0.5 / 60.0 + 0.5 / 20.0) * 60.0).abs() < 1e-3, "{t}");
+        assert!((t - km * 1.3 * (0.5 / 52.0 + 0.5 / 17.0) * 60.0).abs() < 1e-3, "{t}");
         assert_eq!(model.minutes(&a, &c), model.minutes(&c, &a));
+    }
+
+    #[test]
+    fn default_model_is_the_default_spec() {
+        let spec = crate::spec::PlanSpec::default();
+        assert_eq!(spec.crow_flies().unwrap(), CrowFlies::default());
     }
 
     #[test]
     fn search_radius_covers_the_fastest_trip() {
         let model = CrowFlies::default();
-        // 30 minutes at 60 km/h is 30 km of road, 23.08 km crow-fly with a 1.3 detour.
-        assert!((model.search_radius_m(30.0) - 30_000.0 / 1.3).abs() < 1e-6);
+        // 30 minutes at 52 km/h is 26 km of road, 20 km crow-fly with a 1.3 detour.
+        assert!((model.search_radius_m(30.0) - 26_000.0 / 1.3).abs() < 1e-6);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::{DecayKind, PlanSpec};
 
 /// Each option's TOML key and its `plan` flag.
-pub const FLAGS: [(&str, &str); 36] = [
+pub const FLAGS: [(&str, &str); 37] = [
     ("name", "--name"),
     ("description", "--description"),
     ("posts", "--posts"),
@@ -26,6 +26,7 @@ pub const FLAGS: [(&str, &str); 36] = [
     ("value.diminishing_returns", "--no-diminishing-returns"),
     ("need.rate_pct", "--rate"),
     ("need.rate_drom_pct", "--rate-drom"),
+    ("need.ifn_score", "--ifn-score"),
     ("need.file", "--need"),
     ("limits.floors", "--floor"),
     ("limits.caps", "--cap"),
@@ -84,6 +85,7 @@ pub fn to_args(spec: &PlanSpec) -> Vec<ArgPair> {
     push("value.half_life_min", spec.value.half_life_min.to_string());
     push("need.rate_pct", spec.need.rate_pct.to_string());
     push("need.rate_drom_pct", spec.need.rate_drom_pct.to_string());
+    push("need.ifn_score", spec.need.ifn_score.as_str().to_owned());
     if let Some(p) = &spec.need.file {
         push("need.file", p.display().to_string());
     }

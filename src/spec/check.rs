@@ -310,6 +310,13 @@ impl PlanSpec {
                     );
                 }
             }
+            if self.need.ifn_score != defaults.need.ifn_score {
+                return ignored(
+                    "need.ifn_score",
+                    self.need.ifn_score.as_str().to_owned(),
+                    "applies to the need model, which need.file (--need) replaces".into(),
+                );
+            }
         }
         Ok(())
     }
@@ -440,6 +447,15 @@ impl PlanSpec {
     /// # Errors
     /// [`SpecError`] naming the option and the code.
     pub fn check_data(&self, data: &Dataset) -> Result<(), SpecError> {
+        if self.need.ifn_score == crate::IfnScore::ScoreGlobal
+            && data.units.iter().all(|u| u.fragility_global.is_none())
+        {
+            return Err(SpecError::new(
+                "need.ifn_score",
+                "score_global",
+                "a data folder whose ifn_communes.csv has a score_global column (this one has none)",
+            ));
+        }
         let has_dep = |d: &str| data.units.iter().any(|u| u.dep == d);
         let absent = |key: &str, code: &str| {
             SpecError::new(key, format!("{code:?}"), "a département of the data (codes keep their zero: 01, 2A, 971)")

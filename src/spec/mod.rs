@@ -17,8 +17,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::SiteKind;
 pub use crate::optimise::{Method, Objective};
+pub use crate::{IfnScore, SiteKind};
 pub use args::{ArgPair, FLAGS, to_args};
 pub use check::{MAX_POSTS, MAX_POSTS_PER_SITE, MemoryEstimate, RANGES, Range, SpecError, estimate_memory, range_of};
 pub use file::{load_spec, locate, spec_from_toml, spec_to_toml};
@@ -113,9 +113,10 @@ pub struct TravelSpec {
 }
 
 impl Default for TravelSpec {
-    /// 30 minutes (the France Services standard), detour 1.3, 60/45/30/20 km/h by density.
+    /// 30 minutes (the France Services standard), detour 1.3, 52/39/26/17 km/h by density
+    /// (fitted to the published France Services access figures: `maillage calibrate`).
     fn default() -> Self {
-        Self { bound_min: 30.0, od: None, detour: 1.3, speeds: "100:60,1000:45,5000:30,inf:20".to_owned() }
+        Self { bound_min: 30.0, od: None, detour: 1.3, speeds: "100:52,1000:39,5000:26,inf:17".to_owned() }
     }
 }
 
@@ -161,15 +162,19 @@ pub struct NeedSpec {
     pub rate_pct: f64,
     /// Illectronisme rate of people aged 15+ in the DROM, percent.
     pub rate_drom_pct: f64,
+    /// The IFN score that modulates the rate: `competences_numeriques_scolaires` (follows
+    /// INSEE's measured rates) or `score_global`.
+    pub ifn_score: IfnScore,
     /// Own need estimates, CSV `insee,need`; replaces the model.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<PathBuf>,
 }
 
 impl Default for NeedSpec {
-    /// 15.4% in metropolitan France, 20% in the DROM (INSEE Première n°1953).
+    /// 15.4% in metropolitan France, 20% in the DROM (INSEE Première n°1953), modulated by the
+    /// IFN component `competences_numeriques_scolaires`.
     fn default() -> Self {
-        Self { rate_pct: 15.4, rate_drom_pct: 20.0, file: None }
+        Self { rate_pct: 15.4, rate_drom_pct: 20.0, ifn_score: IfnScore::default(), file: None }
     }
 }
 
@@ -319,6 +324,7 @@ impl PlanSpec {
         crate::NeedModel {
             rate_metro: self.need.rate_pct / 100.0,
             rate_drom: self.need.rate_drom_pct / 100.0,
+            score: self.need.ifn_score,
             ..crate::NeedModel::default()
         }
     }

@@ -148,7 +148,7 @@ pub fn options_json() -> Value {
 }
 
 /// Each option's name in the form, for a French reader (the key and flag are shown beside).
-const LABELS: [(&str, &str); 36] = [
+const LABELS: [(&str, &str); 37] = [
     ("name", "Nom du scénario"),
     ("description", "Description"),
     ("posts", "Conseillers (postes) au plus"),
@@ -170,6 +170,7 @@ const LABELS: [(&str, &str); 36] = [
     ("value.diminishing_returns", "Rendements décroissants"),
     ("need.rate_pct", "Taux d'illectronisme (%)"),
     ("need.rate_drom_pct", "Taux dans les DROM (%)"),
+    ("need.ifn_score", "Indice de fragilité numérique utilisé"),
     ("need.file", "Fichier de besoin"),
     ("limits.floors", "Planchers par département"),
     ("limits.caps", "Plafonds par département"),
