@@ -82,6 +82,17 @@ pub enum Command {
     /// (one row a point), frontier.svg and report.html into --out [default: maillage-frontier].
     Frontier(Box<PlanArgs>),
 
+    /// Solve the plan again under perturbed assumptions: which measures and posts hold.
+    ///
+    /// Takes the options of `plan` and solves 8 variants on the same instance: the plan
+    /// itself, speeds −20% and +20%, need −20% and +20% (the illectronisme rates, or the need
+    /// file), the other IFN score (score_global for competences_numeriques_scolaires), and
+    /// capacity per post −20% and +20%. Writes into --out [default: maillage-sensitivity]
+    /// sensitivity.csv (one row a variant: the headline measures, and the share of the
+    /// plan's posts kept at the same site, commune and EPCI), stability.csv (the same per
+    /// département), sites.csv (each site's posts in every variant) and report.html.
+    Sensitivity(Box<PlanArgs>),
+
     /// Put two plans side by side: headline measures, per-département and per-site differences.
     ///
     /// A and B are output folders of `plan` or `evaluate`. Writes compare.json,

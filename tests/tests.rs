@@ -12,6 +12,7 @@ mod optimise;
 mod output_set;
 mod report;
 mod scenarios;
+mod sensitivity;
 mod serve;
 mod spatial;
 mod spec;

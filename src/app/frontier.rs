@@ -29,7 +29,7 @@ const DEFAULT_OUT: &str = "maillage-frontier";
 const MAX_POINTS: usize = 200;
 
 /// `frontier.csv`'s columns, as the issue names them (`status` last: `ok` or the error).
-const COLUMNS: [&str; 14] = [
+pub(super) const COLUMNS: [&str; 14] = [
     "posts",
     "cost_eur",
     "served",
@@ -54,24 +54,24 @@ enum Swept {
     Target,
 }
 
-/// One point's figures.
+/// One plan's headline figures (a frontier's point, a sensitivity variant).
 #[derive(Debug, Clone)]
-struct Point {
-    x: f64,
-    posts: u32,
-    cost_eur: f64,
-    served: f64,
-    need: f64,
-    weighted_served: f64,
-    objective: f64,
-    bound: Option<f64>,
-    gap: Option<f64>,
-    coverage_share: f64,
-    coverage_20: Option<f64>,
-    coverage_30: Option<f64>,
-    min_dep: f64,
-    gini_dep: f64,
-    seconds: f64,
+pub(super) struct Point {
+    pub x: f64,
+    pub posts: u32,
+    pub cost_eur: f64,
+    pub served: f64,
+    pub need: f64,
+    pub weighted_served: f64,
+    pub objective: f64,
+    pub bound: Option<f64>,
+    pub gap: Option<f64>,
+    pub coverage_share: f64,
+    pub coverage_20: Option<f64>,
+    pub coverage_30: Option<f64>,
+    pub min_dep: f64,
+    pub gini_dep: f64,
+    pub seconds: f64,
 }
 
 pub fn frontier(files: &DataFiles, args: &PlanArgs) -> Result<()> {
@@ -209,20 +209,30 @@ pub fn check_sweep(flag: &str, range: &str, spec: &PlanSpec) -> Result<usize> {
 /// `frontier` writes its own set (frontier.csv, frontier.svg, report.html), not a plan's: the
 /// options of a plan's outputs are refused by name rather than dropped.
 fn refuse_plan_outputs(spec: &PlanSpec, origin: &Origin) -> Result<()> {
-    let expected = "`maillage frontier` writes frontier.csv, frontier.svg and report.html for the whole of France; this option is for the outputs of `maillage plan`";
+    refuse_plan_outputs_of(
+        spec,
+        origin,
+        "`maillage frontier` writes frontier.csv, frontier.svg and report.html for the whole of France",
+    )
+}
+
+/// The options of a plan's outputs, refused by name by a command that writes its own set
+/// (`writes` says which).
+pub(super) fn refuse_plan_outputs_of(spec: &PlanSpec, origin: &Origin, writes: &str) -> Result<()> {
+    let expected = format!("{writes}; this option is for the outputs of `maillage plan`");
     let refused = [
         ("outputs.departements", !spec.outputs.departements.is_empty(), spec.outputs.departements.join(",")),
         ("outputs.xlsx", !spec.outputs.xlsx, "false".to_owned()),
         ("outputs.pdf", spec.outputs.pdf, "true".to_owned()),
     ];
     match refused.into_iter().find(|(_, given, _)| *given) {
-        Some((key, _, value)) => Err(origin.place(maillage::spec::SpecError::new(key, value, expected))),
+        Some((key, _, value)) => Err(origin.place(maillage::spec::SpecError::new(key, value, &expected))),
         None => Ok(()),
     }
 }
 
-/// A point's figures from its plan.
-fn point(x: f64, problem: &Problem, plan: &Plan, bound_min: f64, seconds: f64) -> Point {
+/// A plan's headline figures.
+pub(super) fn point(x: f64, problem: &Problem, plan: &Plan, bound_min: f64, seconds: f64) -> Point {
     let m = optimise::measure(problem, plan);
     let within = |minutes: f64| {
         (minutes <= bound_min + 1e-9).then(|| {
@@ -260,26 +270,31 @@ fn point(x: f64, problem: &Problem, plan: &Plan, bound_min: f64, seconds: f64) -
 fn write_csv(w: &mut dyn Write, rows: &[Point]) -> std::io::Result<()> {
     let mut csv = csv::Writer::from_writer(w);
     csv.write_record(COLUMNS)?;
-    let opt = |v: Option<f64>, digits: usize| v.map_or_else(String::new, |x| format!("{x:.digits$}"));
     for r in rows {
-        csv.write_record([
-            r.posts.to_string(),
-            format!("{:.0}", r.cost_eur),
-            format!("{:.3}", r.served),
-            format!("{:.3}", r.weighted_served),
-            format!("{:.6}", r.objective),
-            opt(r.bound, 6),
-            opt(r.gap, 6),
-            format!("{:.6}", r.coverage_share),
-            opt(r.coverage_20, 6),
-            opt(r.coverage_30, 6),
-            format!("{:.6}", r.min_dep),
-            format!("{:.6}", r.gini_dep),
-            format!("{:.1}", r.seconds),
-            "ok".to_owned(),
-        ])?;
+        let mut row = point_fields(r);
+        row.extend([format!("{:.1}", r.seconds), "ok".to_owned()]);
+        csv.write_record(&row)?;
     }
     csv.flush()
+}
+
+/// The figures of a plan under the first 12 of [`COLUMNS`] (`posts` … `gini_dep_served_share`).
+pub(super) fn point_fields(r: &Point) -> Vec<String> {
+    let opt = |v: Option<f64>, digits: usize| v.map_or_else(String::new, |x| format!("{x:.digits$}"));
+    vec![
+        r.posts.to_string(),
+        format!("{:.0}", r.cost_eur),
+        format!("{:.3}", r.served),
+        format!("{:.3}", r.weighted_served),
+        format!("{:.6}", r.objective),
+        opt(r.bound, 6),
+        opt(r.gap, 6),
+        format!("{:.6}", r.coverage_share),
+        opt(r.coverage_20, 6),
+        opt(r.coverage_30, 6),
+        format!("{:.6}", r.min_dep),
+        format!("{:.6}", r.gini_dep),
+    ]
 }
 
 fn label_head(swept: Swept) -> &'static str {

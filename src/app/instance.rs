@@ -82,8 +82,16 @@ pub fn travel_model(data: &Dataset, spec: &PlanSpec, origin: &Origin) -> Result<
 /// The travel model of the spec, and the reach within its bound (refused first if it would
 /// not fit in memory).
 pub fn reach_only(data: &Dataset, spec: &PlanSpec, origin: &Origin) -> Result<Reach> {
-    let travel = travel_model(data, spec, origin)?;
+    reach_scaled(data, spec, origin, 1.0)
+}
+
+/// The reach within the spec's bound with every travel time × `time_factor` (speeds −20%:
+/// times × 1.25), refused first if it would not fit in memory.
+pub fn reach_scaled(data: &Dataset, spec: &PlanSpec, origin: &Origin, time_factor: f64) -> Result<Reach> {
+    let model = travel_model(data, spec, origin)?;
+    let scaled = maillage::spatial::ScaledTime { inner: model.as_ref(), factor: time_factor };
+    let travel: &dyn TravelTime = if (time_factor - 1.0).abs() < 1e-12 { model.as_ref() } else { &scaled };
     let index = SiteIndex::build(data.candidates.iter().map(|c| c.point));
-    spec.check_memory(&estimate_memory(spec, data, &index, travel.as_ref())).map_err(|e| origin.place(e))?;
-    Ok(build_reach(&data.units, &data.candidates, &index, travel.as_ref(), spec.travel.bound_min))
+    spec.check_memory(&estimate_memory(spec, data, &index, travel)).map_err(|e| origin.place(e))?;
+    Ok(build_reach(&data.units, &data.candidates, &index, travel, spec.travel.bound_min))
 }

@@ -14,6 +14,7 @@ mod outputs;
 mod plan;
 mod reach;
 mod scenario;
+mod sensitivity;
 mod serve;
 mod spec;
 
@@ -44,6 +45,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Batch(args) => batch::batch(&files, &args),
         Command::Serve(args) => serve::serve(&files, &args),
         Command::Calibrate(args) => calibrate::calibrate(&files, &args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&files, &args),
         Command::OdRequests(args) => od_requests::od_requests(&files, &args),
     }
 }

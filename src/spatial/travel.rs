@@ -131,6 +131,33 @@ impl TravelTime for CrowFlies {
     }
 }
 
+/// Another model's times × a factor: speeds −20% are times × 1.25 (`maillage sensitivity`).
+pub struct ScaledTime<'a> {
+    /// The model scaled.
+    pub inner: &'a dyn TravelTime,
+    /// Factor on every time, > 0.
+    pub factor: f64,
+}
+
+impl TravelTime for ScaledTime<'_> {
+    fn minutes(&self, from: &Place, to: &Place) -> Option<f32> {
+        self.inner.minutes(from, to).map(|m| (f64::from(m) * self.factor) as f32)
+    }
+
+    fn search_radius_m(&self, bound_minutes: f64) -> f64 {
+        // A trip within the bound once scaled took at most bound / factor before.
+        self.inner.search_radius_m(bound_minutes / self.factor)
+    }
+
+    fn own_unit_always_reachable(&self) -> bool {
+        self.inner.own_unit_always_reachable()
+    }
+
+    fn destinations(&self, origin: UnitIdx) -> Option<&[UnitIdx]> {
+        self.inner.destinations(origin)
+    }
+}
+
 /// Imported travel times between demand units (commune to commune), as produced by a routing
 /// engine. Pairs absent from the matrix are unreachable, except within one unit (0 minutes).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -232,6 +259,17 @@ mod tests {
     fn default_model_is_the_default_spec() {
         let spec = crate::spec::PlanSpec::default();
         assert_eq!(spec.crow_flies().unwrap(), CrowFlies::default());
+    }
+
+    #[test]
+    fn scaled_time_multiplies_minutes_and_widens_the_search() {
+        let model = CrowFlies::default();
+        let slower = ScaledTime { inner: &model, factor: 1.25 };
+        let (a, b) = (place(0, 2.0, 48.0, 50.0), place(1, 2.0, 48.1, 50.0));
+        let t = f64::from(model.minutes(&a, &b).unwrap());
+        assert!((f64::from(slower.minutes(&a, &b).unwrap()) - 1.25 * t).abs() < 1e-4);
+        // 30 minutes at times × 1.25 reach as far as 24 minutes did.
+        assert!((slower.search_radius_m(30.0) - model.search_radius_m(24.0)).abs() < 1e-6);
     }
 
     #[test]

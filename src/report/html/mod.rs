@@ -78,7 +78,9 @@ pub const DATA_SOURCES: &[&str] = &[
 /// Travel times at which the headline counts the need within reach of a post.
 const HEADLINE_MINUTES: [f64; 2] = [20.0, 30.0];
 
-fn escape(s: &str) -> String {
+/// Text made safe inside HTML elements and attributes.
+#[must_use]
+pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
