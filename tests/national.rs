@@ -149,3 +149,121 @@ fn global_ifn_score_replaces_the_component() {
             > 10_000
     );
 }
+
+/// `data/islands.csv` is what the commune polygons say: communes sharing a boundary vertex are
+/// on one landmass, the four bridges join theirs, and every commune off its territory's
+/// largest landmass is listed, with its island's smallest code as id.
+#[test]
+fn islands_are_the_landmasses_of_the_polygons() {
+    fn find(parent: &mut [usize], mut a: usize) -> usize {
+        while parent[a] != a {
+            parent[a] = parent[parent[a]];
+            a = parent[a];
+        }
+        a
+    }
+    use std::collections::{BTreeMap, HashMap};
+    use std::io::Read;
+    let mut text = String::new();
+    let file = std::fs::File::open(concat!(env!("CARGO_MANIFEST_DIR"), "/data/communes.geojson.gz")).unwrap();
+    flate2::read::GzDecoder::new(file).read_to_string(&mut text).unwrap();
+    let geo: geojson::FeatureCollection = text.parse().unwrap();
+    let mut codes: Vec<String> = Vec::new();
+    let mut parent: Vec<usize> = Vec::new();
+    let mut vertex_owner: HashMap<(i64, i64), usize> = HashMap::new();
+    for f in &geo.features {
+        let i = codes.len();
+        codes.push(f.property("insee").unwrap().as_str().unwrap().to_owned());
+        parent.push(i);
+        let polygons: Vec<&geojson::PolygonType> = match &f.geometry.as_ref().unwrap().value {
+            geojson::GeometryValue::Polygon { coordinates } => vec![coordinates],
+            geojson::GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
+            other => panic!("{other:?}"),
+        };
+        for ring in polygons.into_iter().flatten() {
+            for p in ring {
+                let key = ((p[0] * 1e4).round() as i64, (p[1] * 1e4).round() as i64);
+                if let Some(&j) = vertex_owner.get(&key) {
+                    let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                    parent[a] = b;
+                } else {
+                    vertex_owner.insert(key, i);
+                }
+            }
+        }
+    }
+    let index: HashMap<String, usize> = codes.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
+    for (a, b) in [("17297", "17300"), ("17093", "17058"), ("85011", "85012"), ("97120", "97103")] {
+        let (ra, rb) = (find(&mut parent, index[a]), find(&mut parent, index[b]));
+        parent[ra] = rb;
+    }
+    // Territory of each commune, and its population, from communes.csv.
+    let mut r = csv::Reader::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/data/communes.csv")).unwrap();
+    let head = r.headers().unwrap().clone();
+    let pos = |n: &str| head.iter().position(|c| c == n).unwrap();
+    let (ci, zi, di, pi) = (pos("insee"), pos("zone"), pos("dep"), pos("population"));
+    let mut info: HashMap<String, (String, u64)> = HashMap::new();
+    for rec in r.records().map(Result::unwrap) {
+        let territory = if &rec[zi] == "metro" { "metro".to_owned() } else { rec[di].to_owned() };
+        info.insert(rec[ci].to_owned(), (territory, rec[pi].parse().unwrap_or(0)));
+    }
+    // Landmasses by territory: (population, members).
+    let mut lands: BTreeMap<(String, usize), (u64, Vec<String>)> = BTreeMap::new();
+    for (i, code) in codes.iter().enumerate() {
+        let root = find(&mut parent, i);
+        let (territory, pop) = &info[code];
+        let e = lands.entry((territory.clone(), root)).or_default();
+        e.0 += pop;
+        e.1.push(code.clone());
+    }
+    let mut expected: Vec<(String, String)> = Vec::new();
+    let territories: std::collections::BTreeSet<String> = lands.keys().map(|(t, _)| t.clone()).collect();
+    for t in territories {
+        let mut of: Vec<&(u64, Vec<String>)> = lands.iter().filter(|((tt, _), _)| *tt == t).map(|(_, v)| v).collect();
+        of.sort_by_key(|l| std::cmp::Reverse(l.0));
+        for (_, members) in of.iter().skip(1) {
+            let id = members.iter().min().unwrap().clone();
+            expected.extend(members.iter().map(|m| (m.clone(), id.clone())));
+        }
+    }
+    expected.sort();
+    let mut listed: Vec<(String, String)> =
+        csv::Reader::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/data/islands.csv"))
+            .unwrap()
+            .records()
+            .map(|rec| {
+                let rec = rec.unwrap();
+                (rec[0].to_owned(), rec[2].to_owned())
+            })
+            .collect();
+    listed.sort();
+    assert_eq!(listed, expected);
+    // Corsica, Belle-Île, Yeu are islands; Ré (bridged) and Basse-Terre are not.
+    let on = |c: &str| listed.iter().any(|(code, _)| code == c);
+    assert!(on("2A004") && on("56152") && on("85113"));
+    assert!(!on("17019") && !on("97105"));
+}
+
+/// Crow flies does not cross to an island without a bridge: no island unit reaches a
+/// candidate off its island, nor is reached from one; a bridged island (Ré) still reaches the
+/// mainland.
+#[test]
+fn crow_flies_does_not_cross_the_sea() {
+    let data = national();
+    let reach = crate::util::national_reach();
+    assert_eq!(data.units_report.islands, 19);
+    let mut crossings = 0;
+    for (u, link) in reach.pairs() {
+        let c = &data.candidates[link.candidate.get()];
+        if data.units[u.get()].landmass != data.units[c.unit.get()].landmass {
+            crossings += 1;
+        }
+    }
+    assert_eq!(crossings, 0);
+    let rivedoux = data.units.iter().position(|u| u.code.as_str() == "17297").unwrap();
+    let reaches_mainland = reach
+        .of(maillage::UnitIdx(rivedoux as u32))
+        .iter()
+        .any(|l| data.units[data.candidates[l.candidate.get()].unit.get()].code.as_str() == "17300");
+    assert!(reaches_mainland, "Rivedoux-Plage reaches La Rochelle over the bridge");
+}

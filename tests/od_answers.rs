@@ -17,7 +17,7 @@ fn fixture(name: &str) -> std::path::PathBuf {
 
 /// Every unit pair's minutes under a travel model (None: unreachable).
 fn all_minutes(data: &Dataset, travel: &dyn TravelTime) -> Vec<Option<f32>> {
-    let place = |i: usize| Place { unit: UnitIdx(i as u32), point: data.units[i].point, density_km2: 1.0 };
+    let place = |i: usize| Place { unit: UnitIdx(i as u32), point: data.units[i].point, density_km2: 1.0, landmass: 0 };
     let n = data.units.len();
     (0..n * n).map(|k| travel.minutes(&place(k / n), &place(k % n))).collect()
 }

@@ -119,7 +119,9 @@ fn reach_finds_every_candidate_within_the_bound() {
             .enumerate()
             .filter(|(_, c)| data.units[c.unit.get()].territory() == data.units[unit.get()].territory())
             .filter(|(_, c)| {
-                c.unit == unit || f64::from(model.minutes(&from, &candidate_place(&data.units, c)).unwrap()) <= 30.0
+                // No time across the sea (an island without a bridge): unreachable.
+                c.unit == unit
+                    || model.minutes(&from, &candidate_place(&data.units, c)).is_some_and(|m| f64::from(m) <= 30.0)
             })
             .map(|(i, _)| i as u32)
             .collect();

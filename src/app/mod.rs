@@ -55,10 +55,15 @@ fn load_dataset(files: &DataFiles) -> Result<Dataset> {
     let data = Dataset::load(files).with_context(|| format!("loading the data directory {}", files.dir.display()))?;
     let r = &data.units_report;
     eprintln!(
-        "{} demand units ({} cities split into arrondissements; {} COM communes left out: no polygons, no fragility data)",
+        "{} demand units ({} cities split into arrondissements; {} COM communes left out: no polygons, no fragility data; {})",
         data.units.len(),
         r.cities_split,
-        r.com_left_out
+        r.com_left_out,
+        if r.islands > 0 {
+            format!("{} islands without a bridge, which crow flies does not leave", r.islands)
+        } else {
+            "no islands.csv: crow flies crosses the sea".to_owned()
+        }
     );
     let r = &data.candidates_report;
     eprintln!(

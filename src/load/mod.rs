@@ -75,12 +75,17 @@ impl Dataset {
     /// # Errors
     /// The first file, line and field that does not hold what is expected.
     pub fn load(files: &DataFiles) -> Result<Self, LoadError> {
-        let (units, units_report) = units::load_units(
+        let (mut units, mut units_report) = units::load_units(
             &files.file("communes.csv"),
             &files.file("ifn_communes.csv"),
             &files.file("ifn_iris.csv.gz"),
             &files.file("plm_arrondissements.csv"),
         )?;
+        // Optional: a data folder without it lets crow flies cross the sea.
+        let islands = files.file("islands.csv");
+        if input_exists(&islands) {
+            units_report.islands = units::load_islands(&islands, &mut units)?;
+        }
         let shapes = sites::load_arrondissement_shapes(&files.file("plm_arrondissements.geojson"))?;
         let records = sites::load_sites(&files.file("inclusion_sites.csv"))?;
         let (candidates, candidates_report) = build_candidates(&units, &records, &shapes);

@@ -16,6 +16,8 @@ pub struct UnitsReport {
     pub cities_split: usize,
     /// Units with no IFN score, whose fragility defaults to 100 (the regional mean).
     pub fragility_missing: usize,
+    /// Islands without a fixed link (`islands.csv`), which crow flies does not leave.
+    pub islands: usize,
 }
 
 pub(crate) fn point(row: &Row<'_>, lon: &str, lat: &str) -> Result<LonLat, LoadError> {
@@ -79,6 +81,7 @@ pub(crate) fn load_communes(path: &Path, report: &mut UnitsReport) -> Result<Vec
             density_km2: row.f64_in("density_km2", 0.0..=1e6)?,
             fragility: None,
             fragility_global: None,
+            landmass: 0,
             city: None,
             code,
         });
@@ -147,6 +150,31 @@ pub(crate) fn load_arrondissement_fragility(
     Ok(sums.into_iter().map(|(c, [a, b])| (c, Scores { skills: mean(a), global: mean(b) })).collect())
 }
 
+/// Reads `islands.csv` (`insee,nom,island`: each commune on an island without a fixed link,
+/// and its island's id) into the units' `landmass` (islands numbered by id, from 1).
+pub(crate) fn load_islands(path: &Path, units: &mut [DemandUnit]) -> Result<usize, LoadError> {
+    let index: HashMap<CommuneCode, usize> = units.iter().enumerate().map(|(i, u)| (u.code.clone(), i)).collect();
+    let mut table = Table::open(path, &["insee", "island"])?;
+    let mut seen = HashMap::new();
+    let mut rows = Vec::new();
+    table.for_each_row(|row| {
+        let code = row.code("insee")?;
+        unique(row, &mut seen, &code, "insee", path)?;
+        let Some(&i) = index.get(&code) else {
+            return Err(row.error("insee", "the code of a metro or DROM commune of communes.csv"));
+        };
+        rows.push((i, row.text("island")?.to_owned()));
+        Ok(())
+    })?;
+    let mut ids: Vec<&str> = rows.iter().map(|(_, id)| id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for (i, id) in &rows {
+        units[*i].landmass = ids.binary_search(&id.as_str()).map_or(0, |k| k as u32 + 1);
+    }
+    Ok(ids.len())
+}
+
 /// Reads `plm_arrondissements.csv` and returns the arrondissement units grouped by city.
 pub(crate) fn load_arrondissements(
     path: &Path,
@@ -178,6 +206,7 @@ pub(crate) fn load_arrondissements(
             density_km2: row.f64_in("density_km2", 0.0..=1e6)?,
             fragility: None,
             fragility_global: None,
+            landmass: 0,
             city: Some(city_code),
             code,
         });

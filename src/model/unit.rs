@@ -61,6 +61,9 @@ pub struct DemandUnit {
     pub fragility_global: Option<f64>,
     /// For an arrondissement, the code of its city (75056, 69123, 13055).
     pub city: Option<CommuneCode>,
+    /// The island without a fixed link the unit lies on (`islands.csv`), numbered from 1;
+    /// 0 on its territory's main land (or an island joined to it by a bridge).
+    pub landmass: u32,
 }
 
 impl DemandUnit {

@@ -52,13 +52,14 @@ impl Reach {
 #[must_use]
 pub fn unit_place(units: &[DemandUnit], unit: UnitIdx) -> Place {
     let u = &units[unit.get()];
-    Place { unit, point: u.point, density_km2: u.density_km2 }
+    Place { unit, point: u.point, density_km2: u.density_km2, landmass: u.landmass }
 }
 
 /// Where a candidate stands (its own point, in its unit).
 #[must_use]
 pub fn candidate_place(units: &[DemandUnit], c: &Candidate) -> Place {
-    Place { unit: c.unit, point: c.point, density_km2: units[c.unit.get()].density_km2 }
+    let u = &units[c.unit.get()];
+    Place { unit: c.unit, point: c.point, density_km2: u.density_km2, landmass: u.landmass }
 }
 
 /// Finds, for every unit, the candidates it reaches within `bound_minutes`.

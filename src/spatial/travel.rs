@@ -16,6 +16,8 @@ pub struct Place {
     pub point: LonLat,
     /// Density of the unit, inhabitants per km².
     pub density_km2: f64,
+    /// The unit's island without a fixed link (0: its territory's main land).
+    pub landmass: u32,
 }
 
 /// Minutes from a demand point to a site.
@@ -79,7 +81,8 @@ pub fn parse_speed_bands(s: &str) -> Result<Vec<SpeedBand>, String> {
 /// Default model: great-circle distance × a detour factor, at a speed that depends on density.
 ///
 /// The trip is taken half at the origin's speed and half at the destination's, so times are
-/// symmetric. Two places in the same unit are always reachable.
+/// symmetric. Two places in the same unit are always reachable; two on different landmasses
+/// (an island without a bridge and the main land, `islands.csv`) never are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CrowFlies {
     /// Road distance / great-circle distance.
@@ -120,6 +123,10 @@ impl CrowFlies {
 
 impl TravelTime for CrowFlies {
     fn minutes(&self, from: &Place, to: &Place) -> Option<f32> {
+        // No road crosses the sea to an island without a bridge (the ferry is not a road).
+        if from.landmass != to.landmass && from.unit != to.unit {
+            return None;
+        }
         let road_km = great_circle_m(from.point, to.point) / 1000.0 * self.detour;
         let hours = road_km * (0.5 / self.speed_kmh(from.density_km2) + 0.5 / self.speed_kmh(to.density_km2));
         Some((hours * 60.0) as f32)
@@ -236,7 +243,7 @@ mod tests {
     use super::*;
 
     fn place(unit: u32, lon: f64, lat: f64, density_km2: f64) -> Place {
-        Place { unit: UnitIdx(unit), point: LonLat::new(lon, lat).unwrap(), density_km2 }
+        Place { unit: UnitIdx(unit), point: LonLat::new(lon, lat).unwrap(), density_km2, landmass: 0 }
     }
 
     #[test]
@@ -253,6 +260,18 @@ mod tests {
         let t = f64::from(model.minutes(&a, &c).unwrap());
         assert!((t - km * 1.3 * (0.5 / 52.0 + 0.5 / 17.0) * 60.0).abs() < 1e-3, "{t}");
         assert_eq!(model.minutes(&a, &c), model.minutes(&c, &a));
+    }
+
+    #[test]
+    fn crow_flies_does_not_cross_to_another_landmass() {
+        let model = CrowFlies::default();
+        let a = place(0, 2.0, 48.0, 50.0);
+        let island = Place { landmass: 3, ..place(1, 2.0, 48.01, 50.0) };
+        assert_eq!(model.minutes(&a, &island), None);
+        assert_eq!(model.minutes(&island, &a), None);
+        // Within the island, and within one unit, trips are as usual.
+        let other = Place { landmass: 3, ..place(2, 2.01, 48.01, 50.0) };
+        assert!(model.minutes(&island, &other).is_some());
     }
 
     #[test]
