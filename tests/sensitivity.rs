@@ -97,6 +97,35 @@ fn sensitivity_variants_change_what_they_say() {
     assert!(report.contains("vitesses −20 %") && report.contains("<svg") && !report.contains("−0,0"));
 }
 
+/// The same scenario gives the same files with 1 thread or 2 (sensitivity.csv but its
+/// `seconds` column).
+#[test]
+fn sensitivity_is_deterministic_across_threads() {
+    let work = tempfile::tempdir().unwrap();
+    let run = |threads: &str| {
+        let out = work.path().join(format!("t{threads}"));
+        cli_command()
+            .arg("--data")
+            .arg(sample_dir())
+            .args(["--threads", threads, "sensitivity", "--posts", "12", "--budget-eur", "600000", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let (one, two) = (run("1"), run("2"));
+    for f in ["stability.csv", "sites.csv", "report.html"] {
+        assert_eq!(std::fs::read(one.join(f)).unwrap(), std::fs::read(two.join(f)).unwrap(), "{f}");
+    }
+    let strip = |dir: &Path| -> Vec<Vec<String>> {
+        rows(&dir.join("sensitivity.csv"))
+            .into_iter()
+            .map(|r| r.into_iter().filter(|(k, _)| k != "seconds").map(|(_, v)| v).collect())
+            .collect()
+    };
+    assert_eq!(strip(&one), strip(&two));
+}
+
 #[test]
 fn sensitivity_refuses_plan_outputs_and_sweeps() {
     let work = tempfile::tempdir().unwrap();

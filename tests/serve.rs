@@ -322,6 +322,47 @@ fn a_frontier_run_sweeps_its_posts_and_a_bad_sweep_gets_the_command_lines_messag
 }
 
 #[test]
+fn a_sensitivity_run_writes_its_variants_and_refuses_what_sensitivity_refuses() {
+    let work = tempfile::tempdir().unwrap();
+    let server = Server::start(Some(&sample_dir()), &work.path().join("runs"), &[]);
+    let scenario = "name = \"sensibilité\"\nposts = 12\nbudget_eur = 600000\n";
+    let (status, created) = server.post("/api/runs?analysis=sensitivity", "text/plain", scenario);
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let run = server.wait(id);
+    assert_eq!(run["state"], "done", "{run}");
+    assert_eq!(run["analysis"], "sensitivity");
+    let csv = String::from_utf8(server.bytes(&format!("/api/runs/{id}/files/sensitivity.csv"))).unwrap();
+    let variants: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(variants.len(), 8, "{csv}");
+    assert_eq!(variants[0], "base");
+    // The same file as the command line's, but for the seconds.
+    let out = work.path().join("cli");
+    let file = work.path().join("s.toml");
+    std::fs::write(&file, scenario).unwrap();
+    crate::util::cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["sensitivity", "--scenario"])
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let web = server.bytes(&format!("/api/runs/{id}/files/stability.csv"));
+    assert_eq!(web, std::fs::read(out.join("stability.csv")).unwrap());
+    for (query, body, needle) in [
+        ("?analysis=sensitivity", "[outputs]\npdf = true\n", "`outputs.pdf` (--pdf)"),
+        ("?analysis=sensitivity&sweep=posts&range=2:6:2", "", "drop the sweep"),
+        ("?analysis=everything", "", "expected sensitivity"),
+    ] {
+        let (status, answer) = server.post(&format!("/api/runs{query}"), "text/plain", body);
+        assert_eq!(status, 400, "{query}: {answer}");
+        assert!(answer["errors"][0]["message"].as_str().unwrap().contains(needle), "{query}: {answer}");
+    }
+}
+
+#[test]
 fn options_give_every_key_of_the_specification_with_its_default_and_range() {
     let work = tempfile::tempdir().unwrap();
     let server = Server::start(Some(&sample_dir()), &work.path().join("runs"), &[]);

@@ -84,11 +84,7 @@ struct Outcome {
 pub fn sensitivity(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     let start = Instant::now();
     let (base, origin) = plan_spec(args)?;
-    refuse_plan_outputs_of(
-        &base,
-        &origin,
-        "`maillage sensitivity` writes sensitivity.csv, stability.csv, sites.csv and report.html for the whole of France",
-    )?;
+    refuse_outputs(&base, &origin)?;
     let out = base.outputs.out.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_OUT));
     maillage::report::check_output_path(&out, maillage::report::OutputKind::Folder(SENSITIVITY_SET))?;
     let progress = spinner("chargement des données");
@@ -145,6 +141,20 @@ pub fn sensitivity(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     }
     list_written(&paths);
     Ok(())
+}
+
+/// The options of a plan's outputs, refused by name: sensitivity writes its own set.
+fn refuse_outputs(spec: &PlanSpec, origin: &Origin) -> Result<()> {
+    refuse_plan_outputs_of(
+        spec,
+        origin,
+        "`maillage sensitivity` writes sensitivity.csv, stability.csv, sites.csv and report.html for the whole of France",
+    )
+}
+
+/// A spec checked as `sensitivity` checks it before loading anything (the web app's door).
+pub fn check_outputs(spec: &PlanSpec) -> Result<()> {
+    refuse_outputs(spec, &Origin::default())
 }
 
 /// Solves one variant on the instance, whose need and reach it sets (from the base's).

@@ -332,7 +332,7 @@ async fn check_spec(Extract(state): Extract<Shared>, headers: HeaderMap, body: B
 
 /// `POST /api/runs`: a scenario → `201 {"id"}`, or `400 {"errors": [...]}`.
 /// With `?sweep=posts|budget_eur|target_coverage&range=FROM:TO:STEP`, the run is
-/// `maillage frontier` instead of `plan`.
+/// `maillage frontier` instead of `plan`; with `?analysis=sensitivity`, `maillage sensitivity`.
 async fn create(
     Extract(state): Extract<Shared>,
     Query(q): Query<HashMap<String, String>>,
@@ -346,13 +346,32 @@ async fn create(
                 Ok(sweep) => sweep,
                 Err(e) => return (StatusCode::BAD_REQUEST, Json(json!({"errors": [e]}))).into_response(),
             };
+            let analysis = match analysis_of(&q, &spec, sweep.is_some()) {
+                Ok(analysis) => analysis,
+                Err(e) => return (StatusCode::BAD_REQUEST, Json(json!({"errors": [e]}))).into_response(),
+            };
             let name = spec.name.clone().unwrap_or_else(|| "Scénario sans nom".to_owned());
-            match state.runs.create(&name, &maillage::spec::spec_to_toml(&spec), sweep) {
+            match state.runs.create(&name, &maillage::spec::spec_to_toml(&spec), sweep, analysis) {
                 Ok(id) => (StatusCode::CREATED, Json(json!({"id": id}))).into_response(),
                 Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, format!("creating the run: {e}")),
             }
         }
     }
+}
+
+/// The analysis of a run (`analysis` in the query): none (a plan, or a frontier with a
+/// sweep) or `sensitivity`, checked as `maillage sensitivity` checks its options.
+fn analysis_of(q: &HashMap<String, String>, spec: &PlanSpec, swept: bool) -> Result<Option<String>, Value> {
+    let Some(what) = q.get("analysis").filter(|w| !w.is_empty()) else { return Ok(None) };
+    if what != "sensitivity" {
+        return Err(json!({"key": "analysis", "message": format!("analysis = {what:?}: expected sensitivity")}));
+    }
+    if swept {
+        return Err(json!({"key": "analysis", "message": "a sensitivity run solves one scenario: drop the sweep"}));
+    }
+    super::super::sensitivity::check_outputs(spec)
+        .map_err(|e| json!({"key": "analysis", "message": format!("{e:#}")}))?;
+    Ok(Some(what.clone()))
 }
 
 /// The sweep of a frontier run (`sweep`, `range` in the query), checked as `frontier` checks
@@ -441,7 +460,9 @@ fn file_path(state: &State, id: &str, name: &str) -> Option<std::path::PathBuf> 
     if name == "scenario.toml" {
         return Some(state.runs.dir_of(id).join(name));
     }
-    let written = maillage::report::PLAN_SET.contains(&name) || super::super::frontier::FRONTIER_SET.contains(&name);
+    let written = maillage::report::PLAN_SET.contains(&name)
+        || super::super::frontier::FRONTIER_SET.contains(&name)
+        || super::super::sensitivity::SENSITIVITY_SET.contains(&name);
     written.then(|| state.runs.dir_of(id).join("out").join(name))
 }
 

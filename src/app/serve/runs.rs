@@ -63,6 +63,9 @@ pub struct RunInfo {
     /// A frontier run's sweep (`--posts 1000:6000:500`); a plan has none.
     #[serde(default)]
     pub sweep: Option<Vec<String>>,
+    /// `sensitivity` for a run of `maillage sensitivity`; a plan or a frontier has none.
+    #[serde(default)]
+    pub analysis: Option<String>,
 }
 
 /// Every stage a plan goes through (the spinner's texts), for the progress bar.
@@ -158,6 +161,7 @@ impl Runs {
         name: &str,
         scenario_toml: &str,
         sweep: Option<Vec<String>>,
+        analysis: Option<String>,
     ) -> std::io::Result<String> {
         let id = {
             let mut next = self.next.lock().map_err(|_| std::io::Error::other("run counter poisoned"))?;
@@ -185,6 +189,7 @@ impl Runs {
             summary: None,
             files: Vec::new(),
             sweep,
+            analysis,
         };
         write_info(&self.dir, &info)?;
         if let Ok(mut runs) = self.known.lock() {
@@ -236,8 +241,13 @@ impl Runs {
             i.started = Some(now());
         });
         let folder = self.dir.join(id);
-        let sweep = self.get(id).and_then(|i| i.sweep);
-        let outcome = self.child(id, &folder, sweep.as_deref(), cancel).await;
+        let (sweep, analysis) = self.get(id).map(|i| (i.sweep, i.analysis)).unwrap_or_default();
+        let command = match (&analysis, &sweep) {
+            (Some(_), _) => "sensitivity",
+            (None, Some(_)) => "frontier",
+            (None, None) => "plan",
+        };
+        let outcome = self.child(id, &folder, command, sweep.as_deref(), cancel).await;
         let (state, error) = match outcome {
             Ok(()) => (RunState::Done, None),
             Err(Outcome::Cancelled) => (RunState::Cancelled, None),
@@ -280,9 +290,16 @@ impl Runs {
         Ok(cmd)
     }
 
-    async fn child(&self, id: &str, folder: &Path, sweep: Option<&[String]>, cancel: &Notify) -> Result<(), Outcome> {
+    async fn child(
+        &self,
+        id: &str,
+        folder: &Path,
+        command: &str,
+        sweep: Option<&[String]>,
+        cancel: &Notify,
+    ) -> Result<(), Outcome> {
         let mut cmd = self.command().map_err(|e| Outcome::Failed(format!("the maillage binary: {e}")))?;
-        cmd.arg(if sweep.is_some() { "frontier" } else { "plan" })
+        cmd.arg(command)
             .args(sweep.unwrap_or_default())
             .arg("--scenario")
             .arg(folder.join("scenario.toml"))

@@ -141,7 +141,8 @@ async function checked(body, json) {
 $('#start').addEventListener('click', async () => {
   try {
     const sweep = $('#sweep').value;
-    const query = sweep ? `?sweep=${sweep}&range=${$('#sweep-from').value}:${$('#sweep-to').value}:${$('#sweep-step').value}` : '';
+    let query = sweep ? `?sweep=${sweep}&range=${$('#sweep-from').value}:${$('#sweep-to').value}:${$('#sweep-step').value}` : '';
+    if ($('#sensitivity').checked) query += (query ? '&' : '?') + 'analysis=sensitivity';
     const r = await api('/api/runs' + query, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(formJson()) });
     showErrors([]); await refreshRuns(); showTab('runs'); follow(r.id);
   } catch (e) { showErrors(e.body && e.body.errors ? e.body.errors : [{ message: e.message }]); }
@@ -150,6 +151,7 @@ $('#download-toml').addEventListener('click', async () => {
   try {
     const r = await checked(JSON.stringify(formJson()), true); showErrors([]);
     if ($('#sweep').value) showErrors([{ message: 'Le fichier TOML ne garde pas le balayage : maillage frontier le prend en option (--posts DE:À:PAS…).' }]);
+    if ($('#sensitivity').checked) showErrors([{ message: 'Le fichier TOML ne garde pas la sensibilité : lancez maillage sensitivity --scenario FICHIER.' }]);
     const a = el('a', { href: URL.createObjectURL(new Blob([r.toml], { type: 'text/plain' })), download: 'scenario.toml' }); a.click();
   } catch (e) { showErrors(e.body && e.body.errors ? e.body.errors : [{ message: e.message }]); }
 });
@@ -319,9 +321,19 @@ async function openResult(id) {
   const info = await api('/api/runs/' + id);
   $('#no-result').hidden = true; $('#result').hidden = false;
   $('#result-title').textContent = `${info.name} (calcul ${info.id})`;
-  $('#frontier-view').hidden = !info.sweep; $('#plan-view').hidden = !!info.sweep; $('#headline').hidden = !!info.sweep;
+  const other = !!info.sweep || !!info.analysis;
+  $('#frontier-view').hidden = !info.sweep; $('#sensitivity-view').hidden = !info.analysis;
+  $('#plan-view').hidden = other; $('#headline').hidden = other;
   const files = $('#files'); files.textContent = '';
   for (const f of info.files) files.append(el('a', { href: withToken(`/api/runs/${id}/files/${f}`), target: '_blank', text: f }), ' · ');
+  if (info.analysis) {
+    const rows = parseCsv(await api(`/api/runs/${id}/files/sensitivity.csv`));
+    depTable($('#sensitivity-table'), rows, [['change', 'Variante', false], ['need', 'Besoin', true], ['served', 'Servis', true],
+      ['served_share', 'Part servie', true, pct], ['coverage_share', 'À portée', true, pct], ['min_dep_served_share', 'Dép. le moins servi', true, pct],
+      ['gap', 'Écart', true, (v) => pct(v, 2)], ['same_site_share', 'Même lieu', true, pct], ['same_commune_share', 'Même commune', true, pct],
+      ['same_epci_share', 'Même EPCI', true, pct], ['status', 'État', false]]);
+    return;
+  }
   if (info.sweep) {
     $('#frontier-svg').src = withToken(`/api/runs/${id}/files/frontier.svg`);
     const rows = parseCsv(await api(`/api/runs/${id}/files/frontier.csv`));
