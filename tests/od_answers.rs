@@ -133,3 +133,62 @@ fn od_requests_writes_the_list_and_the_queries() {
         assert!(dir.join(f).is_file(), "{f}");
     }
 }
+
+/// `od-requests` refuses what it cannot honour, by name, and writes nothing.
+#[test]
+fn od_requests_refuses_a_matrix_and_a_bad_radius() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("req");
+    let od = fixture("matrix.csv");
+    for (args, needle) in [
+        (vec!["--od", od.to_str().unwrap()], "--od: od-requests writes what a routing engine must compute"),
+        (vec!["--radius-km", "0"], "--radius-km = 0: expected a radius in (0, 500] km"),
+        (vec!["--max-locations", "1"], "--max-locations"),
+        (vec!["--within-departement", "99"], "`area.within_departements` (--within-departement) = \"99\""),
+    ] {
+        let output = cli_command()
+            .arg("--data")
+            .arg(sample_dir())
+            .arg("od-requests")
+            .args(&args)
+            .arg("--out")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success() && stderr.contains(needle), "{args:?}: {stderr}");
+        assert!(!dir.exists(), "{args:?}");
+    }
+}
+
+/// `calibrate` on the sample: a share per published figure, in [0, 1], rising with the minutes;
+/// `--bound` and `--fit` with `--od` are refused by name.
+#[test]
+fn calibrate_writes_a_share_per_figure() {
+    let out = tempfile::tempdir().unwrap();
+    let csv_path = out.path().join("calibration.csv");
+    cli_command()
+        .arg("--data")
+        .arg(sample_dir())
+        .args(["calibrate", "--fit", "--out"])
+        .arg(&csv_path)
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(&csv_path).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), maillage::calibrate::PUBLISHED.len());
+    let share = |k: usize, col: usize| rows[k][col].parse::<f64>().unwrap();
+    for k in 0..rows.len() {
+        assert!((0.0..=1.0).contains(&share(k, 5)) && (0.0..=1.0).contains(&share(k, 6)));
+    }
+    // fs-20 ≤ fs-30 (same layer, more minutes).
+    assert!(share(0, 5) <= share(1, 5));
+    let od = fixture("matrix.csv").display().to_string();
+    for (args, needle) in
+        [(vec!["--bound", "20"], "drop --bound"), (vec!["--fit", "--od", &od], "--fit: fits the speeds")]
+    {
+        let output = cli_command().arg("--data").arg(sample_dir()).arg("calibrate").args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success() && stderr.contains(needle), "{args:?}: {stderr}");
+    }
+}
