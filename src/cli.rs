@@ -104,7 +104,7 @@ pub enum Command {
     /// For every commune, the communes whose candidate sites lie within the crow-fly radius
     /// the travel bound allows, packed into requests of at most --max-locations points.
     /// Writes into --out: requests.csv (each request's answer file and the INSEE codes of its
-    /// rows and columns), points.csv, osrm.txt and valhalla.jsonl (the requests), and
+    /// rows and columns), points.csv, osrm.tsv and valhalla.tsv (the requests), and
     /// fetch-osrm.sh / fetch-valhalla.sh, which send them and save the answers in responses/.
     /// Then `maillage plan --od DIR/requests.csv` reads the answers.
     OdRequests(OdRequestsArgs),
@@ -508,8 +508,9 @@ pub struct TravelOptions {
     #[arg(long, value_name = "MINUTES")]
     pub bound: Option<f64>,
 
-    /// Imported travel-time matrix: CSV origin,destination,minutes between INSEE codes (as
-    /// produced by OSRM or Valhalla). Replaces the crow-flies model; absent pairs are unreachable.
+    /// Imported travel-time matrix: CSV origin,destination,minutes between INSEE codes, or a
+    /// requests.csv listing OSRM table / Valhalla matrix JSON answers (`maillage od-requests`).
+    /// Replaces the crow-flies model; absent pairs are unreachable.
     #[arg(long, value_name = "FILE")]
     pub od: Option<PathBuf>,
 
