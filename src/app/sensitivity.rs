@@ -11,7 +11,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use maillage::optimise;
-use maillage::report::{OutputSet, escape, fr_number, fr_percent};
+use maillage::report::{OutputSet, escape, fr_number, fr_percent, svg_path};
+use maillage::spatial::map_plane;
 use maillage::spec::{IfnScore, PlanSpec};
 use maillage::{DataFiles, Dataset, score_need};
 
@@ -117,7 +118,8 @@ pub fn sensitivity(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     set.write("sensitivity.csv", |w| write_sensitivity(w, &outcomes, &stability))?;
     set.write("stability.csv", |w| write_stability(w, &inst, &outcomes, &stability))?;
     set.write("sites.csv", |w| write_sites(w, &inst.data, &outcomes))?;
-    set.write("report.html", |w| write_report(w, &inst, &base, &outcomes, &stability))?;
+    let deps = maillage::load::load_departement_shapes(files).context("reading the départements")?;
+    set.write("report.html", |w| write_report(w, &inst, &deps, &base, &outcomes, &stability))?;
     let paths = set.commit()?;
     println!("Sensibilité ({} variantes, {:.1} s)", outcomes.len(), start.elapsed().as_secs_f64());
     println!(
@@ -432,6 +434,96 @@ fn tornado_svg(title: &str, outcomes: &[Outcome], measure: &dyn Fn(&Point) -> Op
     s
 }
 
+/// A département's code, name and polygon.
+type DepShape = (String, String, geo::MultiPolygon<f64>);
+
+/// Mainland France (Lambert-93): each département shaded by the lowest share of its base
+/// posts that a variant keeps at the same site, and each site of the base plan a dot sized by
+/// its posts, coloured by what the variants do with them (all kept, some, none in some
+/// variant). The DROM are in the tables.
+fn robustness_map(inst: &Instance, deps: &[DepShape], outcomes: &[Outcome], s: &Stability) -> String {
+    let Ok((_, base)) = &outcomes[0].result else { return String::new() };
+    // The mainland départements of the area solved (all of them for France).
+    let solved: std::collections::BTreeSet<&str> =
+        inst.data.units.iter().filter(|u| u.zone == maillage::Zone::Metro).map(|u| u.dep.as_str()).collect();
+    let shapes: Vec<&DepShape> = deps.iter().filter(|(code, _, _)| solved.contains(code.as_str())).collect();
+    if shapes.is_empty() {
+        return String::new();
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for (_, _, shape) in &shapes {
+        for c in shape.0.iter().flat_map(|p| p.exterior().0.iter()) {
+            let (x, y) = map_plane(c.x, c.y, None);
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+        }
+    }
+    let (width, height) = (600.0, 600.0 * (y1 - y0) / (x1 - x0).max(1.0));
+    let scale = width / (x1 - x0).max(1.0);
+    let px = |lon: f64, lat: f64| {
+        let (x, y) = map_plane(lon, lat, None);
+        ((x - x0) * scale, (y1 - y) * scale)
+    };
+    let worst = |code: &str| {
+        s.by_dep.get(code).map_or(f64::NAN, |rows| {
+            rows.iter().skip(1).map(|r| r.1[0]).filter(|v| !v.is_nan()).fold(f64::NAN, f64::min)
+        })
+    };
+    let shade = |v: f64| match v {
+        v if v.is_nan() => "#eeeeee",
+        v if v < 0.4 => "#fcbba1",
+        v if v < 0.55 => "#fee5d9",
+        v if v < 0.7 => "#c6dbef",
+        v if v < 0.85 => "#6baed6",
+        _ => "#2171b5",
+    };
+    let mut svg = format!(
+        "<h2>Où les postes tiennent</h2>\n<p>Département : la plus petite part de ses postes du plan de référence \
+         qu'une variante garde au même lieu (rose foncé : moins de 40 % ; rose : 40 à 55 % ; bleus : 55 à 70 %, 70 à 85 %, \
+         85 % ou plus). Point : un lieu du plan de référence, d'autant plus grand qu'il a de postes ; vert si toutes les \
+         variantes y gardent tous ses postes, orange si certaines en retirent, rouge si une variante n'y en met aucun. \
+         Survoler un point ou un département affiche ses chiffres.</p>\n\
+         <svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" \
+         height=\"{height:.0}\" font-family=\"sans-serif\">\n"
+    );
+    for (code, name, shape) in &shapes {
+        let v = worst(code);
+        let figure = if v.is_nan() { "aucun poste".to_owned() } else { fr_percent(v, 0) };
+        let _ = writeln!(
+            svg,
+            "<path d=\"{}\" fill=\"{}\" stroke=\"#fff\" stroke-width=\"0.6\"><title>{} ({code}) : {figure} au même lieu \
+             dans la variante la moins fidèle</title></path>",
+            svg_path(shape, &px),
+            shade(v),
+            escape(name)
+        );
+    }
+    for (j, &posts) in base.iter().enumerate().filter(|(_, p)| **p > 0) {
+        let c = &inst.data.candidates[j];
+        if inst.data.units[c.unit.get()].zone != maillage::Zone::Metro {
+            continue;
+        }
+        let solved = || outcomes.iter().filter_map(|o| o.result.as_ref().ok().map(|(_, p)| p[j]));
+        let (kept, most) = (solved().min().unwrap_or(0), solved().max().unwrap_or(0));
+        let colour = if kept >= posts {
+            "#1b7837"
+        } else if kept > 0 {
+            "#e08214"
+        } else {
+            "#c0392b"
+        };
+        let (x, y) = px(c.point.lon(), c.point.lat());
+        let _ = writeln!(
+            svg,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{:.1}\" fill=\"{colour}\" fill-opacity=\"0.8\"><title>{} : {posts} \
+             poste(s), de {kept} à {most} selon les variantes</title></circle>",
+            0.8 + f64::from(posts).sqrt() * 0.9,
+            escape(&c.name)
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
 /// Grouped bars: per variant, the share of the base's posts kept at the same site, commune
 /// and EPCI.
 fn stability_svg(outcomes: &[Outcome], s: &Stability) -> String {
@@ -484,6 +576,7 @@ fn stability_svg(outcomes: &[Outcome], s: &Stability) -> String {
 fn write_report(
     w: &mut dyn Write,
     inst: &Instance,
+    deps: &[DepShape],
     base: &PlanSpec,
     outcomes: &[Outcome],
     s: &Stability,
@@ -517,9 +610,11 @@ fn write_report(
     )?;
     w.write_all(tornado_svg("Part servie du département le moins servi", outcomes, &min_dep).as_bytes())?;
     w.write_all(stability_svg(outcomes, s).as_bytes())?;
+    writeln!(w, "</div>")?;
+    w.write_all(robustness_map(inst, deps, outcomes, s).as_bytes())?;
     writeln!(
         w,
-        "</div>\n<h2>Variantes</h2>\n<table><thead><tr><th>variante</th><th>postes</th><th>besoin</th><th>servis</th>\
+        "<h2>Variantes</h2>\n<table><thead><tr><th>variante</th><th>postes</th><th>besoin</th><th>servis</th>\
                  <th>part servie</th><th>à portée</th><th>dép. le moins servi</th><th>écart à la borne</th><th>même lieu</th>\
                  <th>même commune</th><th>même EPCI</th></tr></thead><tbody>"
     )?;

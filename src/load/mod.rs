@@ -23,7 +23,7 @@ pub use need_file::{MAX_UNIT_NEED, load_need_file};
 pub use od_answers::{ANSWERS_COLUMNS, answer_files, is_answer_list, load_od_answers};
 pub use od_matrix::{MAX_MINUTES, load_od_matrix};
 pub use outputs::{DepRow, PlanOutputs, PlanSite, load_plan_outputs};
-pub use shapes::{load_departement_names, load_unit_shapes};
+pub use shapes::{load_departement_names, load_departement_shapes, load_unit_shapes};
 pub use sites::{ArrondissementShapes, SiteRecord};
 pub(crate) use table::Table;
 pub use units::UnitsReport;

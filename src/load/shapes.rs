@@ -101,19 +101,37 @@ pub fn load_unit_shapes(files: &DataFiles, data: &Dataset) -> Result<Vec<Option<
 /// # Errors
 /// A file that cannot be read, or a feature without a `code`.
 pub fn load_departement_names(files: &DataFiles) -> Result<std::collections::BTreeMap<String, String>, LoadError> {
+    Ok(read_departements(files, false)?.into_iter().map(|(code, name, _)| (code, name)).collect())
+}
+
+/// Each département's code, name and polygon, from `departements.geojson` (empty when the
+/// optional file is absent).
+///
+/// # Errors
+/// A file that cannot be read, or a feature without a `code` or a valid polygon.
+pub fn load_departement_shapes(files: &DataFiles) -> Result<Vec<(String, String, MultiPolygon<f64>)>, LoadError> {
+    Ok(read_departements(files, true)?.into_iter().filter_map(|(c, n, s)| Some((c, n, s?))).collect())
+}
+
+/// The features of `departements.geojson`: code, name and, if `shapes`, polygon.
+fn read_departements(
+    files: &DataFiles,
+    shapes: bool,
+) -> Result<Vec<(String, String, Option<MultiPolygon<f64>>)>, LoadError> {
     let path = files.file("departements.geojson");
-    let mut names = std::collections::BTreeMap::new();
     if !super::input_exists(&path) {
-        return Ok(names);
+        return Ok(Vec::new());
     }
+    let mut out = Vec::new();
     for (index, f) in read_features(&path)?.into_iter().enumerate() {
         let code = f.property("code").and_then(|v| v.as_str()).ok_or_else(|| LoadError::Feature {
             path: path.clone(),
             feature: index.to_string(),
             message: "property `code`: expected a département code as a string".into(),
         })?;
-        let name = f.property("nom").and_then(|v| v.as_str()).unwrap_or("");
-        names.insert(code.to_owned(), name.to_owned());
+        let (code, name) = (code.to_owned(), f.property("nom").and_then(|v| v.as_str()).unwrap_or("").to_owned());
+        let shape = if shapes { Some(feature_shape(&path, &code, f)?) } else { None };
+        out.push((code, name, shape));
     }
-    Ok(names)
+    Ok(out)
 }

@@ -17,7 +17,7 @@ pub use compare::{
     Comparison, DepDiff, HEADLINE_KEYS, HeadlineDiff, SiteDiff, compare_plans, write_dep_diffs, write_site_diffs,
 };
 pub use french::{decay_words, fr_euros, fr_minutes, fr_number, fr_percent, fr_short, objective_words};
-pub use html::{DATA_SOURCES, ReportInput, escape, write_report};
+pub use html::{DATA_SOURCES, ReportInput, escape, svg_path, write_report};
 pub use maps::{write_communes_geojson, write_sites_geojson};
 pub use need_table::{NEED_COLUMNS, REACH_COLUMNS, Totals, need_totals, write_need_table, write_reach_table};
 pub use output_set::{COMPARE_SET, HOLD_ENV, OutputKind, OutputSet, PLAN_SET, check_output_path, remove_staging};

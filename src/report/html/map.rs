@@ -245,7 +245,9 @@ fn mean_lat(r: &ReportInput<'_>, members: &[usize]) -> Option<f64> {
 
 /// SVG path data of a multipolygon in pixels: points closer than half a pixel to the last kept
 /// one are dropped, and rings smaller than a pixel vanish.
-fn svg_path(shape: &MultiPolygon<f64>, px: &dyn Fn(f64, f64) -> (f64, f64)) -> String {
+/// An SVG path of a multipolygon through the projection `px` (relative moves, a tenth of a unit).
+#[must_use]
+pub fn svg_path(shape: &MultiPolygon<f64>, px: &dyn Fn(f64, f64) -> (f64, f64)) -> String {
     let mut d = String::new();
     for poly in &shape.0 {
         for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {

@@ -5,6 +5,7 @@
 //! optimisation's result, the scenario in words and the data sources.
 
 mod map;
+pub use map::svg_path;
 mod tables;
 
 use std::fmt::Write as _;
