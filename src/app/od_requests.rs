@@ -195,7 +195,11 @@ fn readme(radius_m: f64, max_locations: u32) -> String {
             requests.csv dit, pour chaque réponse, les codes INSEE de ses lignes (sources) et de ses\n\
             colonnes (destinations), dans l'ordre de la demande.\n\
          \n\
-         points.csv : les communes, leur code INSEE et le point utilisé (la mairie, sinon le centre).\n",
+         points.csv : les communes, leur code INSEE et le point utilisé (la mairie, sinon le centre).\n\
+         \n\
+         Le rayon suit le modèle à vol d'oiseau (sa vitesse la plus grande) : une paire plus lointaine, qu'une\n\
+         autoroute rendrait accessible dans le temps maximal, n'est pas demandée et sera tenue pour inaccessible.\n\
+         Pour les prendre toutes : maillage od-requests --radius-km 65 (130 km/h pendant 30 minutes).\n",
         radius_m / 1000.0
     )
 }

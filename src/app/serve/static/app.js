@@ -332,6 +332,7 @@ async function openResult(id) {
       ['served_share', 'Part servie', true, pct], ['coverage_share', 'À portée', true, pct], ['min_dep_served_share', 'Dép. le moins servi', true, pct],
       ['gap', 'Écart', true, (v) => pct(v, 2)], ['same_site_share', 'Même lieu', true, pct], ['same_commune_share', 'Même commune', true, pct],
       ['same_epci_share', 'Même EPCI', true, pct], ['status', 'État', false]]);
+    $('#sensitivity-report').src = withToken(`/api/runs/${id}/files/report.html`);
     return;
   }
   if (info.sweep) {
