@@ -1,9 +1,9 @@
 //! The travel model checked against published access figures, and its speeds fitted to them.
 //!
 //! Each [`PUBLISHED`] figure is a share of the population within N minutes of a kind of site
-//! whose places the data holds. [`model_shares`] recomputes it with a travel model over every
-//! unit (its population, its point; a site in the unit is reached at once, as in a plan), and
-//! [`fit_speed_factor`] finds the factor on every speed band that brings the model closest to
+//! whose places the data holds. [`Calibration::shares`] recomputes it with a travel model over
+//! every unit (its population, its point; a site in the unit is reached at once, as in a plan),
+//! and [`Calibration::fit`] finds the factor on every speed band that brings the model closest to
 //! the figures marked for the fit (least squares). The method and the table before and after
 //! the fit are in `docs/travel.md`.
 
@@ -137,19 +137,68 @@ pub fn model_shares(data: &Dataset, sites: &[CandidateIdx], travel: &dyn TravelT
         .collect()
 }
 
-/// The model's share for each of `figures`, under `travel`.
-///
-/// # Errors
-/// As [`layer_sites`].
-pub fn figure_shares(
-    files: &DataFiles,
-    data: &Dataset,
-    figures: &[Figure],
-    travel: &dyn TravelTime,
-) -> Result<Vec<f64>, LoadError> {
-    let sites = layer_sites(files, data, Layer::FranceServicesFixed)?;
-    let minutes: Vec<f64> = figures.iter().map(|f| f.minutes).collect();
-    Ok(model_shares(data, &sites, travel, &minutes))
+/// The figures' layers read once from the data, to recompute the figures under any model.
+pub struct Calibration<'d> {
+    data: &'d Dataset,
+    layers: Vec<(Layer, Vec<CandidateIdx>)>,
+}
+
+impl<'d> Calibration<'d> {
+    /// Reads the sites of every layer `figures` count.
+    ///
+    /// # Errors
+    /// As [`layer_sites`].
+    pub fn new(files: &DataFiles, data: &'d Dataset, figures: &[Figure]) -> Result<Self, LoadError> {
+        let mut layers: Vec<(Layer, Vec<CandidateIdx>)> = Vec::new();
+        for f in figures {
+            if !layers.iter().any(|(l, _)| *l == f.layer) {
+                layers.push((f.layer, layer_sites(files, data, f.layer)?));
+            }
+        }
+        Ok(Self { data, layers })
+    }
+
+    /// The model's share for each of `figures` (their layers read by [`Self::new`]), under
+    /// `travel`.
+    #[must_use]
+    pub fn shares(&self, figures: &[Figure], travel: &dyn TravelTime) -> Vec<f64> {
+        let mut shares = vec![f64::NAN; figures.len()];
+        for (layer, sites) in &self.layers {
+            let of: Vec<usize> = (0..figures.len()).filter(|&k| figures[k].layer == *layer).collect();
+            let minutes: Vec<f64> = of.iter().map(|&k| figures[k].minutes).collect();
+            for (k, s) in of.into_iter().zip(model_shares(self.data, sites, travel, &minutes)) {
+                shares[k] = s;
+            }
+        }
+        shares
+    }
+
+    /// The factor in [0.5, 1.5] (steps of 0.01) on every speed band of `model` that minimises
+    /// the squared error over the fitted `figures`, the speeds then rounded to whole km/h. The
+    /// detour is kept: a trip's time depends on detour / speed only, so one of the two is free.
+    #[must_use]
+    pub fn fit(&self, figures: &[Figure], model: &CrowFlies) -> Fit {
+        let fitted: Vec<Figure> = figures.iter().copied().filter(|f| f.fitted).collect();
+        let error = |m: &CrowFlies| {
+            let sq: f64 = self.shares(&fitted, m).iter().zip(&fitted).map(|(s, f)| (s - f.share).powi(2)).sum();
+            (sq / fitted.len().max(1) as f64).sqrt()
+        };
+        let mut best: (f64, f64) = (f64::INFINITY, 1.0);
+        for step in 50..=150 {
+            let factor = f64::from(step) / 100.0;
+            let e = error(&scaled(model, factor));
+            // Ties go to the factor nearest 1: the smallest change that fits as well.
+            if e < best.0 - 1e-12 || ((e - best.0).abs() <= 1e-12 && (factor - 1.0).abs() < (best.1 - 1.0).abs()) {
+                best = (e, factor);
+            }
+        }
+        let mut rounded = scaled(model, best.1);
+        for b in &mut rounded.speeds {
+            b.speed_kmh = b.speed_kmh.round().max(1.0);
+        }
+        let rmse = error(&rounded);
+        Fit { factor: best.1, model: rounded, rmse }
+    }
 }
 
 /// Every speed band × `factor`.
@@ -172,41 +221,4 @@ pub struct Fit {
     pub model: CrowFlies,
     /// Root mean square error over the fitted figures, in shares.
     pub rmse: f64,
-}
-
-/// The factor in [0.5, 1.5] (steps of 0.01) on every speed band of `model` that minimises the
-/// squared error over the fitted `figures`, the speeds then rounded to whole km/h. The detour
-/// is kept: a trip's time depends on detour / speed only, so one of the two is free.
-///
-/// # Errors
-/// As [`layer_sites`].
-pub fn fit_speed_factor(
-    files: &DataFiles,
-    data: &Dataset,
-    figures: &[Figure],
-    model: &CrowFlies,
-) -> Result<Fit, LoadError> {
-    let fitted: Vec<Figure> = figures.iter().copied().filter(|f| f.fitted).collect();
-    let sites = layer_sites(files, data, Layer::FranceServicesFixed)?;
-    let minutes: Vec<f64> = fitted.iter().map(|f| f.minutes).collect();
-    let error = |m: &CrowFlies| {
-        let shares = model_shares(data, &sites, m, &minutes);
-        let sq: f64 = shares.iter().zip(&fitted).map(|(s, f)| (s - f.share).powi(2)).sum();
-        (sq / fitted.len().max(1) as f64).sqrt()
-    };
-    let mut best: (f64, f64) = (f64::INFINITY, 1.0);
-    for step in 50..=150 {
-        let factor = f64::from(step) / 100.0;
-        let e = error(&scaled(model, factor));
-        // Ties go to the factor nearest 1: the smallest change that fits as well.
-        if e < best.0 - 1e-12 || ((e - best.0).abs() <= 1e-12 && (factor - 1.0).abs() < (best.1 - 1.0).abs()) {
-            best = (e, factor);
-        }
-    }
-    let mut rounded = scaled(model, best.1);
-    for b in &mut rounded.speeds {
-        b.speed_kmh = b.speed_kmh.round().max(1.0);
-    }
-    let rmse = error(&rounded);
-    Ok(Fit { factor: best.1, model: rounded, rmse })
 }

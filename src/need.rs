@@ -57,6 +57,15 @@ impl IfnScore {
         }
     }
 
+    /// The other score (the sensitivity run's swap).
+    #[must_use]
+    pub fn other(self) -> Self {
+        match self {
+            Self::CompetencesNumeriquesScolaires => Self::ScoreGlobal,
+            Self::ScoreGlobal => Self::CompetencesNumeriquesScolaires,
+        }
+    }
+
     /// The unit's score of this kind.
     #[must_use]
     pub fn of(self, unit: &DemandUnit) -> Option<f64> {

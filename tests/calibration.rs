@@ -2,7 +2,7 @@
 //! the errors before and after the fit, as reported, and the default speeds as the fit gives them.
 
 use maillage::DataFiles;
-use maillage::calibrate::{Layer, PUBLISHED, figure_shares, fit_speed_factor, layer_sites};
+use maillage::calibrate::{Calibration, Layer, PUBLISHED, layer_sites};
 use maillage::spatial::CrowFlies;
 
 use crate::util::national;
@@ -49,8 +49,9 @@ fn france_services_layer_holds_the_fixed_sites() {
 fn model_errors_against_published_figures_are_as_reported() {
     let files = DataFiles::embedded();
     let data = national();
-    let before = figure_shares(&files, data, &PUBLISHED, &before_fit()).unwrap();
-    let after = figure_shares(&files, data, &PUBLISHED, &CrowFlies::default()).unwrap();
+    let calibration = Calibration::new(&files, data, &PUBLISHED).unwrap();
+    let before = calibration.shares(&PUBLISHED, &before_fit());
+    let after = calibration.shares(&PUBLISHED, &CrowFlies::default());
     let reported_before = [3.5, 0.7, 0.5];
     let reported_after = [0.1, 0.0, -2.9];
     for (k, f) in PUBLISHED.iter().enumerate() {
@@ -67,7 +68,7 @@ fn model_errors_against_published_figures_are_as_reported() {
 /// changed them, nothing else did.
 #[test]
 fn default_speeds_are_the_fit() {
-    let fit = fit_speed_factor(&DataFiles::embedded(), national(), &PUBLISHED, &before_fit()).unwrap();
+    let fit = Calibration::new(&DataFiles::embedded(), national(), &PUBLISHED).unwrap().fit(&PUBLISHED, &before_fit());
     assert!((fit.factor - 0.86).abs() < 1e-9, "factor {}", fit.factor);
     assert_eq!(fit.model, CrowFlies::default());
     assert!(fit.rmse < 0.002, "rmse {}", fit.rmse);

@@ -5,8 +5,9 @@ use std::io::Write;
 
 use anyhow::{Result, bail};
 use maillage::DataFiles;
-use maillage::calibrate::{PUBLISHED, figure_shares, fit_speed_factor};
+use maillage::calibrate::{Calibration, PUBLISHED};
 use maillage::report::{fr_percent, write_atomic};
+use maillage::spatial::format_speed_bands;
 use maillage::spec::SpecError;
 
 use super::instance::travel_model;
@@ -32,12 +33,10 @@ pub fn calibrate(files: &DataFiles, args: &CalibrateArgs) -> Result<()> {
     }
     let data = load_dataset(files)?;
     let travel = travel_model(&data, &spec, &origin)?;
-    let before = figure_shares(files, &data, &PUBLISHED, travel.as_ref())?;
-    let fit = if args.fit { Some(fit_speed_factor(files, &data, &PUBLISHED, &spec.crow_flies()?)?) } else { None };
-    let after = match &fit {
-        Some(f) => Some(figure_shares(files, &data, &PUBLISHED, &f.model)?),
-        None => None,
-    };
+    let calibration = Calibration::new(files, &data, &PUBLISHED)?;
+    let before = calibration.shares(&PUBLISHED, travel.as_ref());
+    let fit = if args.fit { Some(calibration.fit(&PUBLISHED, &spec.crow_flies()?)) } else { None };
+    let after = fit.as_ref().map(|f| calibration.shares(&PUBLISHED, &f.model));
     println!("Part de la population à moins de N minutes d'une France Services (lieux fixes, antennes, multi-sites)");
     println!(
         "  {:<11} {:>4} {:>9} {:>9} {:>8}{}",
@@ -63,22 +62,10 @@ pub fn calibrate(files: &DataFiles, args: &CalibrateArgs) -> Result<()> {
         );
     }
     if let Some(fit) = &fit {
-        let speeds: Vec<String> = fit
-            .model
-            .speeds
-            .iter()
-            .map(|b| {
-                if b.max_density_km2.is_finite() {
-                    format!("{}:{}", b.max_density_km2, b.speed_kmh)
-                } else {
-                    format!("inf:{}", b.speed_kmh)
-                }
-            })
-            .collect();
         println!(
             "Ajustement : vitesses × {:.2}, arrondies : --speeds {} (détour {}), écart quadratique moyen {:.2} pt",
             fit.factor,
-            speeds.join(","),
+            format_speed_bands(&fit.model.speeds),
             fit.model.detour,
             100.0 * fit.rmse
         );

@@ -231,6 +231,13 @@ pub(super) fn refuse_plan_outputs_of(spec: &PlanSpec, origin: &Origin, writes: &
     }
 }
 
+impl Point {
+    /// People served over the need.
+    pub fn served_share(&self) -> f64 {
+        self.served / self.need.max(f64::MIN_POSITIVE)
+    }
+}
+
 /// A plan's headline figures.
 pub(super) fn point(x: f64, problem: &Problem, plan: &Plan, bound_min: f64, seconds: f64) -> Point {
     let m = optimise::measure(problem, plan);
@@ -358,7 +365,7 @@ fn frontier_svg(rows: &[Point], swept: Swept, objective: Objective) -> String {
             ("à portée (borne)", "#2a8a4a", "", rows.iter().map(|r| Some(r.coverage_share)).collect()),
             ("à 20 min", "#d08a1e", "", rows.iter().map(|r| r.coverage_20).collect()),
             ("à 30 min", "#8a4ad0", "", rows.iter().map(|r| r.coverage_30).collect()),
-            ("servi", "#c0392b", "", rows.iter().map(|r| Some(r.served / r.need.max(f64::MIN_POSITIVE))).collect()),
+            ("servi", "#c0392b", "", rows.iter().map(|r| Some(r.served_share())).collect()),
         ],
         &xs,
     );

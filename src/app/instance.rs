@@ -38,14 +38,7 @@ pub fn build_instance(
     progress: &indicatif::ProgressBar,
 ) -> Result<Instance> {
     spec.check_data(full).map_err(|e| origin.place(e))?;
-    let data = if spec.area.is_everywhere() {
-        full.clone()
-    } else {
-        let area = &spec.area;
-        let kept = full.restrict(|u| area.within_departements.contains(&u.dep) || area.regions.contains(&u.reg));
-        eprintln!("restricted to {} units and {} candidates", kept.units.len(), kept.candidates.len());
-        kept
-    };
+    let data = area_data(full, spec);
     progress.set_message("polygones des communes");
     let shapes = load::load_unit_shapes(files, &data).context("reading the commune polygons")?;
     let dep_names = load::load_departement_names(files).context("reading the département names")?;
@@ -60,11 +53,23 @@ pub fn build_instance(
         .collect();
     inputs.extend(spec.need.file.iter().map(|p| ("need.file".to_owned(), p.clone())));
     inputs.extend(spec.travel.od.iter().map(|p| ("travel.od".to_owned(), p.clone())));
-    if let Some(list) = spec.travel.od.as_deref().filter(|p| load::is_answer_list(p).unwrap_or(false)) {
+    if let Some(od) = &spec.travel.od {
         // The answers a list names are inputs too: a changed answer is a changed instance.
-        inputs.extend(load::answer_files(list)?.into_iter().map(|p| ("travel.od.answer".to_owned(), p)));
+        inputs.extend(load::answer_files(od)?.into_iter().map(|p| ("travel.od.answer".to_owned(), p)));
     }
     Ok(Instance { data, need, reach, shapes, dep_names, inputs })
+}
+
+/// The data of the spec's area (`area.within_departements`, `area.regions`): all of `full`,
+/// or its units there and their candidates.
+pub fn area_data(full: &Dataset, spec: &PlanSpec) -> Dataset {
+    if spec.area.is_everywhere() {
+        return full.clone();
+    }
+    let area = &spec.area;
+    let kept = full.restrict(|u| area.within_departements.contains(&u.dep) || area.regions.contains(&u.reg));
+    eprintln!("restricted to {} units and {} candidates", kept.units.len(), kept.candidates.len());
+    kept
 }
 
 /// The travel model of the spec: the matrix of `travel.od`, else crow flies.

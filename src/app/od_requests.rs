@@ -9,6 +9,7 @@ use maillage::report::OutputSet;
 use maillage::spatial::{Request, TravelTime, destinations_within, pack_requests};
 use maillage::{DataFiles, Dataset};
 
+use super::instance::area_data;
 use super::spec::flags_spec;
 use super::{list_written, load_dataset};
 use crate::cli::OdRequestsArgs;
@@ -36,12 +37,7 @@ pub fn od_requests(files: &DataFiles, args: &OdRequestsArgs) -> Result<()> {
     maillage::report::check_output_path(&args.out, maillage::report::OutputKind::Folder(OD_REQUESTS_SET))?;
     let full = load_dataset(files)?;
     spec.check_data(&full).map_err(|e| origin.place(e))?;
-    let data = if spec.area.is_everywhere() {
-        full
-    } else {
-        let area = &spec.area;
-        full.restrict(|u| area.within_departements.contains(&u.dep) || area.regions.contains(&u.reg))
-    };
+    let data = area_data(&full, &spec);
     let radius_m = match args.radius_km {
         Some(km) => km * 1000.0,
         None => spec.crow_flies().map_err(|e| origin.place(e))?.search_radius_m(spec.travel.bound_min),

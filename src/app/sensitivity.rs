@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use maillage::optimise;
 use maillage::report::{OutputSet, escape, fr_number, fr_percent, svg_path};
 use maillage::spatial::map_plane;
-use maillage::spec::{IfnScore, PlanSpec};
+use maillage::spec::PlanSpec;
 use maillage::{DataFiles, Dataset, score_need};
 
 use super::frontier::{COLUMNS as FRONTIER_COLUMNS, Point, point, point_fields, refuse_plan_outputs_of};
@@ -59,10 +59,7 @@ struct Variant {
 
 fn variants(base: &PlanSpec) -> Vec<Variant> {
     let pct = (DELTA * 100.0).round();
-    let other = match base.need.ifn_score {
-        IfnScore::CompetencesNumeriquesScolaires => IfnScore::ScoreGlobal,
-        IfnScore::ScoreGlobal => IfnScore::CompetencesNumeriquesScolaires,
-    };
+    let other = base.need.ifn_score.other();
     let v = |key: String, label: String, change| Variant { key, label, change };
     vec![
         v("base".into(), "plan de référence".into(), Change::Base),
@@ -110,8 +107,6 @@ pub fn sensitivity(files: &DataFiles, args: &PlanArgs) -> Result<()> {
         }
         outcomes.push(Outcome { variant: v.clone(), result });
     }
-    inst.need = base_need;
-    inst.reach = base_reach;
     progress.finish_and_clear();
     let stability = Stability::of(&inst.data, &outcomes);
     let mut set = OutputSet::new(&out, SENSITIVITY_SET)?;
@@ -132,7 +127,7 @@ pub fn sensitivity(files: &DataFiles, args: &PlanArgs) -> Result<()> {
                 "  {:<44} {:>12.0} {:>8} {:>9} {:>8} {:>8} {:>8}",
                 o.variant.label,
                 p.served,
-                fr_percent(p.served / p.need.max(f64::MIN_POSITIVE), 1),
+                fr_percent(p.served_share(), 1),
                 fr_percent(p.coverage_share, 1),
                 fr_percent(stability.national[k][0], 1),
                 fr_percent(stability.national[k][1], 1),
@@ -183,10 +178,7 @@ fn solve_variant(
             if base.need.file.is_some() {
                 anyhow::bail!("sans objet : need.file (--need) remplace le modèle de besoin");
             }
-            spec.need.ifn_score = match base.need.ifn_score {
-                IfnScore::CompetencesNumeriquesScolaires => IfnScore::ScoreGlobal,
-                IfnScore::ScoreGlobal => IfnScore::CompetencesNumeriquesScolaires,
-            };
+            spec.need.ifn_score = base.need.ifn_score.other();
             spec.check_data(&inst.data).map_err(|e| origin.place(e))?;
             inst.need = score_need(&inst.data.units, &spec.need_model(), None);
         }
@@ -211,6 +203,13 @@ struct Stability {
 }
 
 impl Stability {
+    /// The lowest share of a département's base posts that a variant keeps at the same site,
+    /// `None` when no variant gives one (no base post there).
+    fn worst_site_share(&self, dep: &str) -> Option<f64> {
+        let rows = self.by_dep.get(dep)?;
+        rows.iter().skip(1).map(|r| r.1[0]).filter(|v| !v.is_nan()).reduce(f64::min)
+    }
+
     fn of(data: &Dataset, outcomes: &[Outcome]) -> Self {
         let none = vec![0; data.candidates.len()];
         let posts_of = |o: &Outcome| o.result.as_ref().map_or(&none, |(_, p)| p).clone();
@@ -298,7 +297,7 @@ fn write_sensitivity(w: &mut dyn Write, outcomes: &[Outcome], stability: &Stabil
                 row.extend(point_fields(p));
                 row.extend([
                     format!("{:.3}", p.need),
-                    format!("{:.6}", p.served / p.need.max(f64::MIN_POSITIVE)),
+                    format!("{:.6}", p.served_share()),
                     share(s[0]),
                     share(s[1]),
                     share(s[2]),
@@ -358,6 +357,12 @@ fn site_rows(data: &Dataset, outcomes: &[Outcome]) -> Vec<(usize, Vec<Option<u32
         .collect()
 }
 
+/// The fewest and the most posts a site gets over the variants solved.
+fn posts_range(posts: &[Option<u32>]) -> (u32, u32) {
+    let solved = || posts.iter().flatten().copied();
+    (solved().min().unwrap_or(0), solved().max().unwrap_or(0))
+}
+
 fn write_sites(w: &mut dyn Write, data: &Dataset, outcomes: &[Outcome]) -> std::io::Result<()> {
     let mut csv = csv::Writer::from_writer(w);
     let mut head: Vec<String> = ["candidate", "name", "insee", "commune", "dep", "kind"].map(str::to_owned).to_vec();
@@ -367,7 +372,7 @@ fn write_sites(w: &mut dyn Write, data: &Dataset, outcomes: &[Outcome]) -> std::
     for (j, posts) in site_rows(data, outcomes) {
         let c = &data.candidates[j];
         let u = &data.units[c.unit.get()];
-        let solved: Vec<u32> = posts.iter().flatten().copied().collect();
+        let (least, most) = posts_range(&posts);
         let mut row = vec![
             c.id.clone(),
             c.name.clone(),
@@ -377,8 +382,8 @@ fn write_sites(w: &mut dyn Write, data: &Dataset, outcomes: &[Outcome]) -> std::
             c.kind.as_str().to_owned(),
         ];
         row.extend(posts.iter().map(|p| p.map_or_else(String::new, |n| n.to_string())));
-        row.push(solved.iter().min().copied().unwrap_or(0).to_string());
-        row.push(solved.iter().max().copied().unwrap_or(0).to_string());
+        row.push(least.to_string());
+        row.push(most.to_string());
         csv.write_record(&row)?;
     }
     csv.flush()
@@ -442,7 +447,9 @@ type DepShape = (String, String, geo::MultiPolygon<f64>);
 /// its posts, coloured by what the variants do with them (all kept, some, none in some
 /// variant). The DROM are in the tables.
 fn robustness_map(inst: &Instance, deps: &[DepShape], outcomes: &[Outcome], s: &Stability) -> String {
-    let Ok((_, base)) = &outcomes[0].result else { return String::new() };
+    if outcomes[0].result.is_err() {
+        return String::new();
+    }
     // The mainland départements of the area solved (all of them for France).
     let solved: std::collections::BTreeSet<&str> =
         inst.data.units.iter().filter(|u| u.zone == maillage::Zone::Metro).map(|u| u.dep.as_str()).collect();
@@ -463,11 +470,6 @@ fn robustness_map(inst: &Instance, deps: &[DepShape], outcomes: &[Outcome], s: &
         let (x, y) = map_plane(lon, lat, None);
         ((x - x0) * scale, (y1 - y) * scale)
     };
-    let worst = |code: &str| {
-        s.by_dep.get(code).map_or(f64::NAN, |rows| {
-            rows.iter().skip(1).map(|r| r.1[0]).filter(|v| !v.is_nan()).fold(f64::NAN, f64::min)
-        })
-    };
     let shade = |v: f64| match v {
         v if v.is_nan() => "#eeeeee",
         v if v < 0.4 => "#fcbba1",
@@ -486,7 +488,7 @@ fn robustness_map(inst: &Instance, deps: &[DepShape], outcomes: &[Outcome], s: &
          height=\"{height:.0}\" font-family=\"sans-serif\">\n"
     );
     for (code, name, shape) in &shapes {
-        let v = worst(code);
+        let v = s.worst_site_share(code).unwrap_or(f64::NAN);
         let figure = if v.is_nan() { "aucun poste".to_owned() } else { fr_percent(v, 0) };
         let _ = writeln!(
             svg,
@@ -497,13 +499,12 @@ fn robustness_map(inst: &Instance, deps: &[DepShape], outcomes: &[Outcome], s: &
             escape(name)
         );
     }
-    for (j, &posts) in base.iter().enumerate().filter(|(_, p)| **p > 0) {
-        let c = &inst.data.candidates[j];
-        if inst.data.units[c.unit.get()].zone != maillage::Zone::Metro {
+    for (j, posts_by_variant) in site_rows(&inst.data, outcomes) {
+        let (c, posts) = (&inst.data.candidates[j], posts_by_variant[0].unwrap_or(0));
+        if posts == 0 || inst.data.units[c.unit.get()].zone != maillage::Zone::Metro {
             continue;
         }
-        let solved = || outcomes.iter().filter_map(|o| o.result.as_ref().ok().map(|(_, p)| p[j]));
-        let (kept, most) = (solved().min().unwrap_or(0), solved().max().unwrap_or(0));
+        let (kept, most) = posts_range(&posts_by_variant);
         let colour = if kept >= posts {
             "#1b7837"
         } else if kept > 0 {
@@ -582,7 +583,7 @@ fn write_report(
     s: &Stability,
 ) -> std::io::Result<()> {
     let title = base.name.as_deref().unwrap_or("Plan des conseillers numériques");
-    let served = |p: &Point| Some(p.served / p.need.max(f64::MIN_POSITIVE));
+    let served = |p: &Point| Some(p.served_share());
     let within = |p: &Point| Some(p.coverage_share);
     let min_dep = |p: &Point| Some(p.min_dep);
     writeln!(
@@ -627,7 +628,7 @@ fn write_report(
                 fr_number(f64::from(p.posts), 0),
                 fr_number(p.need, 0),
                 fr_number(p.served, 0),
-                fr_percent(p.served / p.need.max(f64::MIN_POSITIVE), 1),
+                fr_percent(p.served_share(), 1),
                 fr_percent(p.coverage_share, 1),
                 fr_percent(p.min_dep, 1),
                 p.gap.map_or_else(|| "—".to_owned(), |g| fr_percent(g, 2)),
@@ -657,10 +658,7 @@ fn write_departements(w: &mut dyn Write, inst: &Instance, outcomes: &[Outcome], 
         .by_dep
         .iter()
         .filter(|(_, rows)| rows[0].0 > 0)
-        .map(|(d, rows)| {
-            let worst = rows.iter().skip(1).map(|r| r.1[0]).filter(|v| !v.is_nan()).fold(1.0, f64::min);
-            (d, worst, rows)
-        })
+        .map(|(d, rows)| (d, s.worst_site_share(d).unwrap_or(1.0), rows))
         .collect();
     deps.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
     writeln!(
@@ -692,11 +690,11 @@ fn write_departements(w: &mut dyn Write, inst: &Instance, outcomes: &[Outcome], 
 /// The sites whose posts hinge on an assumption: the widest range across the variants.
 fn write_sites_table(w: &mut dyn Write, inst: &Instance, outcomes: &[Outcome]) -> std::io::Result<()> {
     let mut sites = site_rows(&inst.data, outcomes);
-    let range = |posts: &Vec<Option<u32>>| {
-        let solved: Vec<u32> = posts.iter().flatten().copied().collect();
-        solved.iter().max().copied().unwrap_or(0) - solved.iter().min().copied().unwrap_or(0)
+    let range = |posts: &[Option<u32>]| {
+        let (least, most) = posts_range(posts);
+        most - least
     };
-    let robust: u32 = sites.iter().map(|(_, p)| p.iter().flatten().copied().min().unwrap_or(0)).sum();
+    let robust: u32 = sites.iter().map(|(_, p)| posts_range(p).0).sum();
     let base_total: u32 = sites.iter().map(|(_, p)| p[0].unwrap_or(0)).sum();
     sites.sort_by(|a, b| range(&b.1).cmp(&range(&a.1)).then(a.0.cmp(&b.0)));
     writeln!(

@@ -20,7 +20,7 @@ pub use allocation::{Allocation, AllocationFormat, load_allocation};
 pub use data_files::{DATA_FILES, INSTANCE_FILES};
 pub use embedded::{EMBEDDED_DIR, input_exists, open_input, read_input};
 pub use need_file::{MAX_UNIT_NEED, load_need_file};
-pub use od_answers::{ANSWERS_COLUMNS, answer_files, is_answer_list, load_od_answers};
+pub use od_answers::{ANSWERS_COLUMNS, answer_files, load_od_answers};
 pub use od_matrix::{MAX_MINUTES, load_od_matrix};
 pub use outputs::{DepRow, PlanOutputs, PlanSite, load_plan_outputs};
 pub use shapes::{load_departement_names, load_departement_shapes, load_unit_shapes};
@@ -145,9 +145,18 @@ impl Dataset {
     /// The units a code read at `row` stands for: its own, or a split city's arrondissements
     /// (75056, 69123, 13055).
     pub(crate) fn resolve_units(&self, row: &table::Row<'_>, field: &str) -> Result<Vec<UnitIdx>, LoadError> {
-        let code = row.code(field)?;
-        let arrs = self.arrondissements_of(&code);
-        if arrs.is_empty() { Ok(vec![self.resolve_code(row, field)?]) } else { Ok(arrs.to_vec()) }
+        match self.units_of(&row.code(field)?) {
+            Some(units) => Ok(units),
+            // Not a unit: the lookup's own message (with a hint for a split city).
+            None => self.resolve_code(row, field).map(|u| vec![u]),
+        }
+    }
+
+    /// The units a code stands for: its own, or a split city's arrondissements (75056, 69123,
+    /// 13055); `None` for a code that is not a unit of the data.
+    pub(crate) fn units_of(&self, code: &CommuneCode) -> Option<Vec<UnitIdx>> {
+        let arrs = self.arrondissements_of(code);
+        if arrs.is_empty() { self.unit_by_code(code).map(|u| vec![u]) } else { Some(arrs.to_vec()) }
     }
 
     /// Looks up a code read at `row`, with a hint when a split city is given instead of its arrondissements.

@@ -12,31 +12,32 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::od_matrix::{MAX_MINUTES, unit_offsets};
+use super::od_matrix::{EntryReach, MAX_MINUTES};
 use super::{Dataset, Table};
 use crate::LoadError;
 use crate::model::{CommuneCode, UnitIdx};
-use crate::spatial::{TravelMatrix, great_circle_m};
+use crate::spatial::TravelMatrix;
 
 /// The columns of a list of answers.
 pub const ANSWERS_COLUMNS: [&str; 4] = ["request", "response", "sources", "destinations"];
 
 /// Whether `path` is a list of answers (its header has `response`) rather than a CSV matrix.
-///
-/// # Errors
-/// The file cannot be read.
-pub fn is_answer_list(path: &Path) -> Result<bool, LoadError> {
+pub(crate) fn is_answer_list(path: &Path) -> Result<bool, LoadError> {
     Ok(Table::open(path, &[])?.has("response"))
 }
 
-/// The answer files a list names, resolved beside it (to hash them with the inputs).
+/// The answer files a `travel.od` file names, resolved beside it (to hash them with the
+/// inputs): those of a list of answers, none for a CSV matrix.
 ///
 /// # Errors
-/// The list cannot be read, or a row has no `response`.
+/// The file cannot be read, or a row of a list has no `response`.
 pub fn answer_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let mut table = Table::open(path, &ANSWERS_COLUMNS)?;
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut table = Table::open(path, &[])?;
     let mut files = Vec::new();
+    if !table.has("response") {
+        return Ok(files);
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
     table.for_each_row(|row| {
         files.push(dir.join(row.text("response")?));
         Ok(())
@@ -172,7 +173,7 @@ fn first_listed(path: &Path, data: &Dataset, origin: UnitIdx, destination: UnitI
 pub fn load_od_answers(path: &Path, data: &Dataset) -> Result<TravelMatrix, LoadError> {
     let mut table = Table::open(path, &ANSWERS_COLUMNS)?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_owned();
-    let offset_m = unit_offsets(data);
+    let reach = EntryReach::new(data);
     let mut matrix = TravelMatrix::default();
     table.for_each_row(|row| {
         let codes = |field: &str| -> Result<Vec<Vec<UnitIdx>>, LoadError> {
@@ -187,11 +188,7 @@ pub fn load_od_answers(path: &Path, data: &Dataset) -> Result<TravelMatrix, Load
                     let code = CommuneCode::parse(text).map_err(|_| {
                         row.error(field, format!("INSEE codes separated by spaces; {text:?} is not one"))
                     })?;
-                    let arrs = data.arrondissements_of(&code);
-                    if !arrs.is_empty() {
-                        return Ok(arrs.to_vec());
-                    }
-                    data.unit_by_code(&code).map(|u| vec![u]).ok_or_else(|| {
+                    data.units_of(&code).ok_or_else(|| {
                         row.error(field, format!("codes of metro or DROM demand units; {text} is not one"))
                     })
                 })
@@ -215,9 +212,8 @@ pub fn load_od_answers(path: &Path, data: &Dataset) -> Result<TravelMatrix, Load
                 }
                 for &origin in s {
                     for &destination in d {
-                        let reach = great_circle_m(data.units[origin.get()].point, data.units[destination.get()].point)
-                            + offset_m[destination.get()];
-                        if matrix.insert(origin, destination, (seconds / 60.0) as f32, reach).is_some() {
+                        let entry = reach.of(origin, destination);
+                        if matrix.insert(origin, destination, (seconds / 60.0) as f32, entry).is_some() {
                             let pair = format!(
                                 "{},{}",
                                 data.units[origin.get()].code.as_str(),

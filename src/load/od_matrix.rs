@@ -32,7 +32,7 @@ pub fn load_od_matrix(path: &Path, data: &Dataset) -> Result<TravelMatrix, LoadE
         return super::od_answers::load_od_answers(path, data);
     }
     let mut table = Table::open(path, &["origin", "destination", "minutes"])?;
-    let offset_m = unit_offsets(data);
+    let reach = EntryReach::new(data);
     // Streamed into the matrix itself: a few bytes a pair, whatever the file's size.
     let mut matrix = TravelMatrix::default();
     table.for_each_row(|row| {
@@ -41,9 +41,7 @@ pub fn load_od_matrix(path: &Path, data: &Dataset) -> Result<TravelMatrix, LoadE
         let minutes = row.f64_in("minutes", 0.0..=MAX_MINUTES)?;
         for &origin in &origins {
             for &destination in &destinations {
-                let reach = great_circle_m(data.units[origin.get()].point, data.units[destination.get()].point)
-                    + offset_m[destination.get()];
-                if matrix.insert(origin, destination, minutes as f32, reach).is_some() {
+                if matrix.insert(origin, destination, minutes as f32, reach.of(origin, destination)).is_some() {
                     let (o, d) = (row.str("origin").to_owned(), row.str("destination").to_owned());
                     return Err(LoadError::Duplicate {
                         path: path.to_owned(),
@@ -60,14 +58,29 @@ pub fn load_od_matrix(path: &Path, data: &Dataset) -> Result<TravelMatrix, LoadE
     Ok(matrix)
 }
 
-/// How far each unit's candidates lie from its point, so that the index searches far enough.
-pub(crate) fn unit_offsets(data: &Dataset) -> Vec<f64> {
-    let mut offset_m = vec![0.0f64; data.units.len()];
-    for c in &data.candidates {
-        let o = &mut offset_m[c.unit.get()];
-        *o = o.max(great_circle_m(c.point, data.units[c.unit.get()].point));
+/// How far a matrix entry reaches, crow-fly: from the origin unit's point to the farthest
+/// candidate of the destination unit, so that the index searches far enough.
+pub(crate) struct EntryReach<'d> {
+    data: &'d Dataset,
+    /// How far each unit's candidates lie from its point.
+    offset_m: Vec<f64>,
+}
+
+impl<'d> EntryReach<'d> {
+    pub(crate) fn new(data: &'d Dataset) -> Self {
+        let mut offset_m = vec![0.0f64; data.units.len()];
+        for c in &data.candidates {
+            let o = &mut offset_m[c.unit.get()];
+            *o = o.max(great_circle_m(c.point, data.units[c.unit.get()].point));
+        }
+        Self { data, offset_m }
     }
-    offset_m
+
+    /// Metres from `origin`'s point to the farthest candidate of `destination`.
+    pub(crate) fn of(&self, origin: UnitIdx, destination: UnitIdx) -> f64 {
+        let units = &self.data.units;
+        great_circle_m(units[origin.get()].point, units[destination.get()].point) + self.offset_m[destination.get()]
+    }
 }
 
 /// The line where the pair first appears (read again: only on the error path, so that the

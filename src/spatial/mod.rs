@@ -12,4 +12,6 @@ pub use geodesy::{
 pub use index::{SiteIndex, SiteLocation};
 pub use reach::{Link, Reach, build_reach, candidate_place, estimate_pair_count, unit_place};
 pub use requests::{Request, destinations_within, pack_requests};
-pub use travel::{CrowFlies, Place, ScaledTime, SpeedBand, TravelMatrix, TravelTime, parse_speed_bands};
+pub use travel::{
+    CrowFlies, Place, ScaledTime, SpeedBand, TravelMatrix, TravelTime, format_speed_bands, parse_speed_bands,
+};

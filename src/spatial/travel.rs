@@ -78,6 +78,19 @@ pub fn parse_speed_bands(s: &str) -> Result<Vec<SpeedBand>, String> {
     Ok(bands)
 }
 
+/// Speed bands as [`parse_speed_bands`] reads them (`100:52,1000:39,5000:26,inf:17`).
+#[must_use]
+pub fn format_speed_bands(bands: &[SpeedBand]) -> String {
+    let band = |b: &SpeedBand| {
+        if b.max_density_km2.is_finite() {
+            format!("{}:{}", b.max_density_km2, b.speed_kmh)
+        } else {
+            format!("inf:{}", b.speed_kmh)
+        }
+    };
+    bands.iter().map(band).collect::<Vec<_>>().join(",")
+}
+
 /// Default model: great-circle distance × a detour factor, at a speed that depends on density.
 ///
 /// The trip is taken half at the origin's speed and half at the destination's, so times are
@@ -272,6 +285,13 @@ mod tests {
         // Within the island, and within one unit, trips are as usual.
         let other = Place { landmass: 3, ..place(2, 2.01, 48.01, 50.0) };
         assert!(model.minutes(&island, &other).is_some());
+    }
+
+    #[test]
+    fn speed_bands_read_back_as_written() {
+        let bands = CrowFlies::default().speeds;
+        assert_eq!(format_speed_bands(&bands), crate::spec::PlanSpec::default().travel.speeds);
+        assert_eq!(parse_speed_bands(&format_speed_bands(&bands)).unwrap(), bands);
     }
 
     #[test]
