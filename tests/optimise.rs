@@ -500,3 +500,34 @@ fn the_marginal_posts_bound_what_re_optimised_flows_give() {
     }
     assert!(checked > 30, "only {checked} marginal posts checked");
 }
+
+/// A sweep of posts runs the greedy once and takes it further point by point: each point's
+/// plan is exactly the plan solved alone (same posts, objective and bound), with uniform costs
+/// (the shared greedy) as with several costs (each point its own greedy), floors and caps too.
+#[test]
+fn a_sweeps_points_are_the_plans_solved_alone() {
+    let mut rng = Rng(SEED_1 ^ 0xb);
+    for case in 0..12 {
+        let mut p = random_instance(&mut rng);
+        if case % 3 != 2 {
+            p.sites.iter_mut().for_each(|s| s.cost_eur = 2.0);
+        }
+        if case % 4 == 1 {
+            p.dep_floors.insert(0, 1);
+            p.dep_caps.insert(1, 3);
+        }
+        let largest = Problem { posts: 8, budget_eur: 16.0, ..p.clone() };
+        let mut sweep = maillage::optimise::Sweep::new(&largest).unwrap();
+        for posts in [2, 3, 5, 8] {
+            let point = Problem { posts, budget_eur: 2.0 * f64::from(posts), ..p.clone() };
+            for method in [Method::Greedy, Method::Lp] {
+                let alone = solve(&point, method).unwrap();
+                let swept = sweep.solve(&point, method).unwrap();
+                assert_eq!(swept.posts, alone.posts, "case {case}, {posts} posts, {method:?}");
+                assert_eq!(swept.objective.to_bits(), alone.objective.to_bits(), "case {case}, {posts} posts");
+                assert_eq!(swept.bound.map(f64::to_bits), alone.bound.map(f64::to_bits), "case {case}, {posts} posts");
+                check(&point, &swept);
+            }
+        }
+    }
+}

@@ -86,11 +86,25 @@ pub fn frontier(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     let data = load_dataset(files)?;
     let inst = build_instance(files, &data, &base, &origin, &progress)?;
     let mut rows = Vec::new();
+    // The points share one greedy and start their bounds where the last one ended: the sweep
+    // goes from its smallest point to its largest.
+    let largest = match (swept, points.last()) {
+        (Swept::Posts | Swept::Budget, Some(spec)) => Some(plan_problem(&inst, spec)?),
+        _ => None,
+    };
+    let mut sweep = match &largest {
+        Some(p) => Some(optimise::Sweep::new(p).context("the sweep's largest point")?),
+        None => None,
+    };
     for (i, (spec, &x)) in points.iter().zip(&values).enumerate() {
         progress.set_message(format!("point {}/{} ({})", i + 1, points.len(), label(swept, x)));
         let clock = Instant::now();
         let problem = plan_problem(&inst, spec).with_context(|| format!("point {}", label(swept, x)))?;
-        let plan = optimise::solve(&problem, spec.solver).with_context(|| format!("point {}", label(swept, x)))?;
+        let plan = match sweep.as_mut() {
+            Some(sweep) => sweep.solve(&problem, spec.solver),
+            None => optimise::solve(&problem, spec.solver),
+        }
+        .with_context(|| format!("point {}", label(swept, x)))?;
         rows.push(point(x, &problem, &plan, spec.travel.bound_min, clock.elapsed().as_secs_f64()));
     }
     progress.finish_and_clear();

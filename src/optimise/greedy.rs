@@ -181,100 +181,170 @@ pub(crate) struct GreedyPlan {
 /// # Errors
 /// [`SolveError::Infeasible`] when floors cannot be met within the posts and budget.
 pub(crate) fn greedy_posts(p: &Problem) -> Result<GreedyPlan, SolveError> {
-    let mut by_site: Vec<Vec<(usize, usize)>> = vec![Vec::new(); p.sites.len()];
-    let mut unit_of = vec![0; p.pairs.len()];
-    for i in 0..p.unit_count() {
-        for k in p.unit_offsets[i]..p.unit_offsets[i + 1] {
-            by_site[p.pairs[k].site as usize].push((i, k));
-            unit_of[k] = i;
-        }
-    }
-    let mut st = State {
-        p,
-        by_site,
-        remaining: p.need.clone(),
-        weighted: vec![0.0; p.unit_count()],
-        flows: vec![0.0; p.pairs.len()],
-    };
-    let mut x: Vec<u32> = p.sites.iter().map(|s| s.fixed_posts).collect();
-    let mut dep_posts = vec![0u32; p.deps.len()];
-    for (j, s) in p.sites.iter().enumerate() {
-        dep_posts[s.dep as usize] += s.fixed_posts;
-        if s.existing_capacity > 0.0 || s.fixed_posts > 0 {
-            let cap = s.existing_capacity + p.capacity_per_post * f64::from(s.fixed_posts);
-            let (_, flows) = st.gain(j, cap);
-            st.commit(&flows, &unit_of);
-        }
-    }
-    let mut posts_left = i64::from(p.posts) - i64::from(x.iter().sum::<u32>());
-    let mut budget_left = p.budget_eur - p.sites.iter().map(|s| s.cost_eur * f64::from(s.fixed_posts)).sum::<f64>();
+    let mut run = GreedyRun::new(p)?;
+    Ok(run.advance_to(p.posts))
+}
 
-    // First the floors, département by département, then the rest.
-    let phases: Vec<Option<u32>> = p.dep_floors.keys().map(|&d| Some(d)).chain([None]).collect();
-    for phase in phases {
-        let allowed = |j: usize| phase.is_none_or(|d| p.sites[j].dep == d);
+/// The greedy as a run that can be taken further: [`GreedyRun::advance_to`]`(n)` stops once
+/// `n` posts are placed, and a later call goes on from there. With one cost for every post and
+/// a budget that pays for the posts, the greedy's choices never depend on how many posts are
+/// left (only whether one is), so the plan at `n` posts is exactly [`greedy_posts`]' with
+/// `posts = n`: a sweep of posts runs the greedy once (`maillage frontier`).
+pub(crate) struct GreedyRun<'p> {
+    st: State<'p>,
+    unit_of: Vec<usize>,
+    x: Vec<u32>,
+    /// Posts placed in all (fixed ones included).
+    placed: u32,
+    dep_posts: Vec<u32>,
+    budget_left: f64,
+    heap: BinaryHeap<(Ordered, std::cmp::Reverse<usize>)>,
+    /// Gains computed since the last commit (exact until the next one): the sites just below
+    /// the top are valued in parallel with it, as the loop is likely to ask for them next.
+    /// Only exact values are kept, so the plan is the same on any number of threads.
+    fresh: HashMap<usize, (f64, Vec<(usize, f64)>)>,
+    /// No post is worth placing any more.
+    done: bool,
+}
+
+impl<'p> GreedyRun<'p> {
+    /// The run with the fixed posts and existing capacity committed and the département
+    /// floors met (first, département by département), within `p`'s limits.
+    ///
+    /// # Errors
+    /// [`SolveError::Infeasible`] when floors cannot be met within the posts and budget.
+    pub(crate) fn new(p: &'p Problem) -> Result<Self, SolveError> {
+        let mut by_site: Vec<Vec<(usize, usize)>> = vec![Vec::new(); p.sites.len()];
+        let mut unit_of = vec![0; p.pairs.len()];
+        for i in 0..p.unit_count() {
+            for k in p.unit_offsets[i]..p.unit_offsets[i + 1] {
+                by_site[p.pairs[k].site as usize].push((i, k));
+                unit_of[k] = i;
+            }
+        }
+        let mut st = State {
+            p,
+            by_site,
+            remaining: p.need.clone(),
+            weighted: vec![0.0; p.unit_count()],
+            flows: vec![0.0; p.pairs.len()],
+        };
+        let x: Vec<u32> = p.sites.iter().map(|s| s.fixed_posts).collect();
+        let mut dep_posts = vec![0u32; p.deps.len()];
+        for (j, s) in p.sites.iter().enumerate() {
+            dep_posts[s.dep as usize] += s.fixed_posts;
+            if s.existing_capacity > 0.0 || s.fixed_posts > 0 {
+                let cap = s.existing_capacity + p.capacity_per_post * f64::from(s.fixed_posts);
+                let (_, flows) = st.gain(j, cap);
+                st.commit(&flows, &unit_of);
+            }
+        }
+        let budget_left = p.budget_eur - p.sites.iter().map(|s| s.cost_eur * f64::from(s.fixed_posts)).sum::<f64>();
+        let mut run = Self {
+            st,
+            unit_of,
+            placed: x.iter().sum(),
+            x,
+            dep_posts,
+            budget_left,
+            heap: BinaryHeap::new(),
+            fresh: HashMap::new(),
+            done: false,
+        };
+        for (&d, &floor) in &p.dep_floors {
+            run.start_phase(Some(d));
+            run.place(Some(d), p.posts);
+            if run.dep_posts[d as usize] < floor {
+                return Err(SolveError::Infeasible(format!(
+                    "the floor of {floor} posts in département {} cannot be met: {} placed before posts, budget or site limits ran out",
+                    p.deps[d as usize], run.dep_posts[d as usize]
+                )));
+            }
+        }
+        run.start_phase(None);
+        Ok(run)
+    }
+
+    /// Posts placed so far (fixed ones included).
+    pub(crate) fn placed(&self) -> u32 {
+        self.placed
+    }
+
+    /// The plan once `posts` posts are placed in all (fewer if no further post serves anyone
+    /// or the limits of the run's problem stop it).
+    pub(crate) fn advance_to(&mut self, posts: u32) -> GreedyPlan {
+        self.place(None, posts.min(self.st.p.posts));
+        GreedyPlan { objective: self.st.objective(), posts: self.x.clone(), flows: self.st.flows.clone() }
+    }
+
+    /// Every allowed site's first-post gain in the heap: the floors of `phase`'s
+    /// département, or (`None`) the rest.
+    fn start_phase(&mut self, phase: Option<u32>) {
+        let (p, st) = (self.st.p, &self.st);
         let first: Vec<(Ordered, std::cmp::Reverse<usize>)> = (0..p.sites.len())
             .into_par_iter()
-            .filter(|&j| allowed(j))
+            .filter(|&j| phase.is_none_or(|d| p.sites[j].dep == d))
             .map(|j| (Ordered(st.gain(j, p.capacity_per_post).0), std::cmp::Reverse(j)))
             .collect();
-        let mut heap = BinaryHeap::from(first);
-        // Gains computed since the last commit (exact until the next one): the sites just
-        // below the top are valued in parallel with it, as the loop is likely to ask for them
-        // next. Only exact values are kept, so the plan is the same on any number of threads.
-        let mut fresh: HashMap<usize, (f64, Vec<(usize, f64)>)> = HashMap::new();
+        self.heap = BinaryHeap::from(first);
+        self.fresh.clear();
+        self.done = false;
+    }
+
+    /// Places posts from the heap until `posts` are placed in all, `phase`'s floor is met, or
+    /// no site can take one.
+    fn place(&mut self, phase: Option<u32>, posts: u32) {
+        let p = self.st.p;
         let ahead = 4 * rayon::current_num_threads();
-        loop {
+        while !self.done && self.placed < posts {
             if let Some(d) = phase
-                && dep_posts[d as usize] >= p.dep_floors[&d]
+                && self.dep_posts[d as usize] >= p.dep_floors[&d]
             {
                 break;
             }
-            let Some((Ordered(stale), std::cmp::Reverse(j))) = heap.pop() else { break };
+            let Some((Ordered(stale), std::cmp::Reverse(j))) = self.heap.pop() else {
+                self.done = true;
+                break;
+            };
             let s = &p.sites[j];
-            let capped = p.dep_caps.get(&s.dep).is_some_and(|&c| dep_posts[s.dep as usize] >= c);
-            if x[j] >= s.max_posts || capped || s.cost_eur > budget_left + 1e-6 || posts_left <= 0 {
+            let capped = p.dep_caps.get(&s.dep).is_some_and(|&c| self.dep_posts[s.dep as usize] >= c);
+            if self.x[j] >= s.max_posts || capped || s.cost_eur > self.budget_left + 1e-6 {
                 continue;
             }
-            if !fresh.contains_key(&j) {
+            if !self.fresh.contains_key(&j) {
                 let next: Vec<(Ordered, std::cmp::Reverse<usize>)> =
-                    std::iter::from_fn(|| heap.pop()).take(ahead.saturating_sub(1)).collect();
-                let sites: Vec<usize> =
-                    std::iter::once(j).chain(next.iter().map(|e| e.1.0)).filter(|s| !fresh.contains_key(s)).collect();
+                    std::iter::from_fn(|| self.heap.pop()).take(ahead.saturating_sub(1)).collect();
+                let sites: Vec<usize> = std::iter::once(j)
+                    .chain(next.iter().map(|e| e.1.0))
+                    .filter(|s| !self.fresh.contains_key(s))
+                    .collect();
+                let st = &self.st;
                 let gains: Vec<(f64, Vec<(usize, f64)>)> =
                     sites.par_iter().map(|&s| st.gain(s, p.capacity_per_post)).collect();
-                heap.extend(next);
-                fresh.extend(sites.into_iter().zip(gains));
+                self.heap.extend(next);
+                self.fresh.extend(sites.into_iter().zip(gains));
             }
-            let (gain, flows) = fresh[&j].clone();
-            if gain < stale - 1e-9 && heap.peek().is_some_and(|(Ordered(next), _)| gain < *next - 1e-9) {
-                heap.push((Ordered(gain), std::cmp::Reverse(j)));
+            let (gain, flows) = self.fresh[&j].clone();
+            if gain < stale - 1e-9 && self.heap.peek().is_some_and(|(Ordered(next), _)| gain < *next - 1e-9) {
+                self.heap.push((Ordered(gain), std::cmp::Reverse(j)));
                 continue;
             }
             // Outside floors, a post that serves nobody is not worth its money.
             if phase.is_none() && gain <= 1e-9 {
+                self.done = true;
                 break;
             }
-            st.commit(&flows, &unit_of);
-            fresh.clear();
-            x[j] += 1;
-            dep_posts[s.dep as usize] += 1;
-            posts_left -= 1;
-            budget_left -= s.cost_eur;
-            let again = st.gain(j, p.capacity_per_post);
-            heap.push((Ordered(again.0), std::cmp::Reverse(j)));
-            fresh.insert(j, again);
-        }
-        if let Some(d) = phase
-            && dep_posts[d as usize] < p.dep_floors[&d]
-        {
-            return Err(SolveError::Infeasible(format!(
-                "the floor of {} posts in département {} cannot be met: {} placed before posts, budget or site limits ran out",
-                p.dep_floors[&d], p.deps[d as usize], dep_posts[d as usize]
-            )));
+            self.st.commit(&flows, &self.unit_of);
+            self.fresh.clear();
+            self.x[j] += 1;
+            self.placed += 1;
+            self.dep_posts[s.dep as usize] += 1;
+            self.budget_left -= s.cost_eur;
+            let again = self.st.gain(j, p.capacity_per_post);
+            self.heap.push((Ordered(again.0), std::cmp::Reverse(j)));
+            self.fresh.insert(j, again);
         }
     }
-    Ok(GreedyPlan { objective: st.objective(), posts: x, flows: st.flows })
 }
 
 /// f64 with a total order, for the greedies' heaps.

@@ -124,6 +124,58 @@ pub fn check_feasible(p: &Problem) -> Result<(), SolveError> {
 /// # Errors
 /// [`SolveError`] when the scenario is infeasible or the solver fails.
 pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
+    solve_point(p, method, None)
+}
+
+/// What the points of one sweep of posts or money share (`maillage frontier`): one greedy
+/// run, taken further from one point to the next (the plan at n posts is exactly the greedy's
+/// with `posts = n`, see [`greedy::GreedyRun`]); and each point's Lagrangian bound takes
+/// [`SETTINGS.sweep_lagrange_iterations`] steps (a point's bound is a little higher than a
+/// single plan's: docs/covering.md, the figures). Points are solved in increasing posts; the
+/// same sweep gives the same plans and bounds on any machine.
+pub struct Sweep<'p> {
+    greedy: Option<greedy::GreedyRun<'p>>,
+}
+
+impl<'p> Sweep<'p> {
+    /// A sweep whose points are `largest` with fewer posts or less money (and nothing else
+    /// changed). The greedy is shared when every post costs the same and there is no previous
+    /// plan; otherwise each point runs its own.
+    ///
+    /// # Errors
+    /// [`SolveError::Infeasible`] when the floors cannot be met.
+    pub fn new(largest: &'p Problem) -> Result<Self, SolveError> {
+        let shared = !largest.objective.is_covering() && largest.previous.is_none() && uniform_cost(largest).is_some();
+        let greedy = if shared { Some(greedy::GreedyRun::new(largest)?) } else { None };
+        Ok(Self { greedy })
+    }
+
+    /// Solves one point of the sweep (`p`: the sweep's problem with its own posts and budget),
+    /// as [`solve`] does but from the shared work.
+    ///
+    /// # Errors
+    /// As [`solve`].
+    pub fn solve(&mut self, p: &Problem, method: Method) -> Result<Plan, SolveError> {
+        solve_point(p, method, Some(self))
+    }
+
+    /// The greedy plan of `p` from the shared run, if it can give it (one cost per post, at
+    /// least as many posts as the run has placed).
+    fn greedy_plan(&mut self, p: &Problem) -> Option<greedy::GreedyPlan> {
+        let cost = uniform_cost(p)?;
+        let run = self.greedy.as_mut()?;
+        let posts = p.posts.min(((p.budget_eur / cost) * (1.0 + 1e-12)).floor() as u32);
+        (p.previous.is_none() && posts >= run.placed()).then(|| run.advance_to(posts))
+    }
+}
+
+/// The cost of a post when every site's is the same.
+fn uniform_cost(p: &Problem) -> Option<f64> {
+    let first = p.sites.first().map_or(1.0, |s| s.cost_eur);
+    p.sites.iter().all(|s| (s.cost_eur - first).abs() <= 1e-9 * first.abs()).then_some(first)
+}
+
+fn solve_point(p: &Problem, method: Method, mut sweep: Option<&mut Sweep>) -> Result<Plan, SolveError> {
     check_feasible(p)?;
     if p.objective.is_covering() {
         return solve_coverage_plan(p, method);
@@ -134,7 +186,10 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
         Some(prev) => Some(check_previous(p, prev)?),
         None => None,
     };
-    let greedy = greedy_start(p, previous.as_deref())?;
+    let greedy = match sweep.as_deref_mut().and_then(|s| s.greedy_plan(p)) {
+        Some(g) => g,
+        None => greedy_start(p, previous.as_deref())?,
+    };
     log::stage("greedy", clock);
     let greedy_plan = |note: PlanSource| Plan {
         objective: greedy.objective,
@@ -157,11 +212,13 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     // The time limit is the LP and MIP solves' budget: it starts after the greedy.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs_f64(p.time_limit_s);
     let sm = lagrange::SiteMajor::new(p);
-    let (reflowed, early) = reflow(p, &sm, &greedy, deadline);
+    let iterations =
+        if sweep.is_some() { SETTINGS.sweep_lagrange_iterations } else { SETTINGS.lagrange_max_iterations };
+    let (reflowed, early) = reflow(p, &sm, &greedy, iterations, deadline);
     let reflowed = match reflowed {
         Ok(r) => r,
         Err(SolveError::TimeLimit) => {
-            let lag = early.or_else(|| greedy_lagrangian(p, &sm, &greedy));
+            let lag = early.or_else(|| greedy_lagrangian(p, &sm, &greedy, iterations));
             return Ok(with_bound(greedy_plan(PlanSource::GreedyNotReflowed), lag, clock));
         }
         Err(e) => return Err(e),
@@ -187,7 +244,7 @@ pub fn solve(p: &Problem, method: Method) -> Result<Plan, SolveError> {
     let source = if improved.moves > 0 { PlanSource::GreedyLocalSearch } else { PlanSource::GreedyLpFlows };
     let mut best = Incumbent { posts: improved.posts, flows: improved.flows, source };
     let Bounds { mut bound, mut bound_source, lp_columns, lp_rounds, lagrange_iterations, support } =
-        bounds(p, &sm, &mut best, early, limit.is_none(), deadline, clock)?;
+        bounds(p, &sm, &mut best, early, (limit.is_none(), iterations), deadline, clock)?;
     if method == Method::Mip {
         improve_with_mip(p, &sm, &mut best, &support, (&mut bound, &mut bound_source), deadline, clock)?;
     }
@@ -238,7 +295,7 @@ fn bounds(
     sm: &lagrange::SiteMajor,
     best: &mut Incumbent,
     early: Option<lagrange::LagrangeBound>,
-    may_round: bool,
+    (may_round, iterations): (bool, usize),
     deadline: std::time::Instant,
     clock: std::time::Instant,
 ) -> Result<Bounds, SolveError> {
@@ -250,7 +307,7 @@ fn bounds(
     let mut b = Bounds { bound, bound_source: BoundSource::Lp, lp_columns, lp_rounds, lagrange_iterations: 0, support };
     if !b.bound.is_finite() || b.bound - best.flows.objective > SETTINGS.lagrange_target_gap * b.bound {
         let f = &best.flows;
-        if let Some(lag) = early.or_else(|| lagrangian(p, sm, f.objective, &f.need_dual, &f.link_dual)) {
+        if let Some(lag) = early.or_else(|| lagrangian(p, sm, f.objective, (&f.need_dual, &f.link_dual), iterations)) {
             if lag.bound < b.bound {
                 (b.bound, b.bound_source) = (lag.bound, BoundSource::Lagrangian);
             }
@@ -273,13 +330,14 @@ fn reflow(
     p: &Problem,
     sm: &lagrange::SiteMajor,
     greedy: &greedy::GreedyPlan,
+    iterations: usize,
     deadline: std::time::Instant,
 ) -> (Result<lp::FlowSolution, SolveError>, Option<lagrange::LagrangeBound>) {
     let flows_lp = || lp::solve_flows(p, lp::Posts::Fixed(&greedy.posts), None, Some(deadline));
     // With step decay those prices are a poor start (the bound ends far above the optimum):
     // there the Lagrangian waits for the flow LP's duals.
     if p.pairs.len() > SETTINGS.exact_lp_max_pairs && !p.uniform_weights() {
-        rayon::join(flows_lp, || greedy_lagrangian(p, sm, greedy))
+        rayon::join(flows_lp, || greedy_lagrangian(p, sm, greedy, iterations))
     } else {
         (flows_lp(), None)
     }
@@ -293,6 +351,7 @@ fn greedy_lagrangian(
     p: &Problem,
     sm: &lagrange::SiteMajor,
     greedy: &greedy::GreedyPlan,
+    iterations: usize,
 ) -> Option<lagrange::LagrangeBound> {
     let segments = p.segments();
     let link: Vec<f64> = (0..p.unit_count())
@@ -309,7 +368,7 @@ fn greedy_lagrangian(
                 .map_or(0.0, |s| s.value)
         })
         .collect();
-    lagrangian(p, sm, greedy.objective, &vec![0.0; p.unit_count()], &link)
+    lagrangian(p, sm, greedy.objective, (&vec![0.0; p.unit_count()], &link), iterations)
 }
 
 /// The greedy plan as it stands, its flows as the greedy placed them (feasible, a little below
@@ -325,20 +384,17 @@ fn with_bound(mut plan: Plan, lag: Option<lagrange::LagrangeBound>, clock: std::
     plan
 }
 
-/// The plan's Lagrangian bound (at most `lagrange_max_iterations` steps, stopping within
+/// The plan's Lagrangian bound (at most `iterations` steps, stopping within
 /// `lagrange_target_gap` of `incumbent`, [`SETTINGS`]) from the
 /// multipliers `need` and `link`.
 fn lagrangian(
     p: &Problem,
     sm: &lagrange::SiteMajor,
     incumbent: f64,
-    need: &[f64],
-    link: &[f64],
+    (need, link): (&[f64], &[f64]),
+    iterations: usize,
 ) -> Option<lagrange::LagrangeBound> {
-    let settings = lagrange::Settings {
-        target_gap: SETTINGS.lagrange_target_gap,
-        max_iterations: SETTINGS.lagrange_max_iterations,
-    };
+    let settings = lagrange::Settings { target_gap: SETTINGS.lagrange_target_gap, max_iterations: iterations };
     lagrange::bound(p, sm, incumbent, lagrange::Start::Multipliers { need, link }, settings)
 }
 

@@ -17,6 +17,9 @@ pub struct Settings {
     pub lagrange_target_gap: f64,
     /// Subgradient iterations at most (a count, so that the bound is reproducible).
     pub lagrange_max_iterations: usize,
+    /// Subgradient iterations at most for each point of a sweep (`maillage frontier`): fewer
+    /// than a single plan's, so that a sweep costs a few plans (docs/covering.md, the figures).
+    pub sweep_lagrange_iterations: usize,
     /// Last iterates whose posts make the Lagrangian's support (the MIP's kernel).
     pub lagrange_support_steps: usize,
     /// Iterations without a better bound before the step factor halves.
@@ -50,6 +53,7 @@ pub const SETTINGS: Settings = Settings {
     search_max_pairs: 1_000_000,
     lagrange_target_gap: 1e-3,
     lagrange_max_iterations: 300,
+    sweep_lagrange_iterations: 150,
     lagrange_support_steps: 100,
     lagrange_patience: 10,
     lagrange_deflection: 0.5,
