@@ -148,13 +148,37 @@ fn a_budget_with_per_site_costs_binds() {
 }
 
 #[test]
+fn a_dominated_site_gives_way_unless_it_costs_less() {
+    // Within 10 minutes s1 covers u0, u1, u2 and s0 only u0, u1: s0 is dominated, and so is s4
+    // by s3. Two posts: {s1, s3} covers all 320 (every other pair covers less).
+    let plan = solved(&line(Objective::Coverage, 10.0, 2));
+    assert_near(plan.objective, 320.0);
+    assert_eq!(open(&plan), vec![1, 3]);
+    // s1, s2 and s3 cost 3 €, the budget 1 €: s0 (u0, u1: 150) is not dominated by the dearer
+    // s1, and is the best a budget of 1 € buys (s4: 110).
+    let mut p = line(Objective::Coverage, 10.0, 1);
+    for s in 1..4 {
+        p.sites[s].cost_eur = 3.0;
+    }
+    p.budget_eur = 1.0;
+    let plan = solved(&p);
+    assert_near(plan.objective, 150.0);
+    assert_eq!(open(&plan), vec![0]);
+    // Fewest posts covering everything: two (s1, s3); the dominated s0 and s4 never needed.
+    let plan = solved(&line(Objective::MinPosts, 10.0, 5));
+    assert_near(plan.objective, 2.0);
+    assert_eq!(open(&plan), vec![1, 3]);
+}
+
+#[test]
 fn fixed_posts_stay_open() {
-    // s2 fixed (u1, u2, u3: 190): the second post adds u0 at s0 or u4 … s0 (100): 290.
+    // s2 fixed (u1, u2, u3: 190): the second post adds u0 at s0 or s1 (100), or u4 at s3 or
+    // s4 (30): 290, with s1 (s0 covers nothing s1 does not: it gives way).
     let mut p = line(Objective::Coverage, 10.0, 2);
     p.sites[2].fixed_posts = 1;
     let plan = solved(&p);
     assert_near(plan.objective, 290.0);
-    assert_eq!(open(&plan), vec![0, 2]);
+    assert_eq!(open(&plan), vec![1, 2]);
     // The p-center keeps it too: s4 fixed, s1 beside it, 10 minutes at worst.
     let mut p = line(Objective::MaxTravel, 40.0, 2);
     p.sites[4].fixed_posts = 1;

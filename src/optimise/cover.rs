@@ -434,24 +434,29 @@ impl<'p> Engine<'p> {
         time_limit_s: f64,
     ) -> Result<CoverResult, SolveError> {
         let clock = std::time::Instant::now();
-        let lp = self.relax(goal, time_limit_s)?;
+        let dominated = self.dominated(goal);
+        let base: Vec<Fix> = dominated.iter().map(|d| if d.is_some() { Fix::Closed } else { Fix::Free }).collect();
+        let dropped = dominated.iter().flatten().count();
+        super::log::stage(&format!("cover: {dropped} of {} sites dominated", self.sites.len()), clock);
+        let lp = self.relax(goal, &base, time_limit_s)?;
         super::log::stage(&format!("cover: LP relaxation {:.3}", lp.value), clock);
         let tol = 1e-7 * lp.value.abs().max(1.0);
         // Whole posts: the least cost is a whole number of posts.
         let whole = matches!(goal, Goal::MinCost { .. }) && self.uniform_cost;
         let lp_bound = if whole { (lp.value - 1e-6).ceil() } else { lp.value };
-        let Some((mut best, mut best_value)) = self.first_plan(goal, start, &lp, lp_bound, 0.7 * time_limit_s) else {
+        let Some((mut best, mut best_value)) =
+            self.first_plan(goal, start, (&lp, &dominated), lp_bound, 0.7 * time_limit_s)
+        else {
             // No plan from the heuristics: the whole MIP must find one.
             let left = (time_limit_s - clock.elapsed().as_secs_f64()).max(1.0);
-            let free = vec![Fix::Free; self.sites.len()];
-            let (posts, value, bound) = self.mip(goal, &free, None, left, EXACT)?;
+            let (posts, value, bound) = self.mip(goal, &base, None, left, EXACT)?;
             return Ok(self.result(&posts, value, bound, 0, true));
         };
         super::log::stage(&format!("cover: first plan {best_value:.3}"), clock);
         if !goal.better(lp_bound, best_value, tol) {
             return Ok(self.result(&best, best_value, best_value, 0, false));
         }
-        let fix = self.reduced_cost_fixes(&lp, best_value, whole);
+        let fix = self.reduced_cost_fixes(&lp, &base, best_value, whole);
         let fixed = fix.iter().filter(|&&f| f != Fix::Free).count();
         super::log::stage(&format!("cover: {fixed} of {} sites fixed by reduced costs", self.sites.len()), clock);
         let left = (time_limit_s - clock.elapsed().as_secs_f64()).max(1.0);
@@ -477,8 +482,8 @@ impl<'p> Engine<'p> {
     }
 
     /// The LP relaxation: its value, columns and reduced costs.
-    fn relax(&self, goal: Goal, time_limit_s: f64) -> Result<Relaxation, SolveError> {
-        let mut built = self.build(goal, &vec![Fix::Free; self.sites.len()], false);
+    fn relax(&self, goal: Goal, base: &[Fix], time_limit_s: f64) -> Result<Relaxation, SolveError> {
+        let mut built = self.build(goal, base, false);
         let mut model = highs_model(&mut built, goal.sense(), time_limit_s)?;
         // The relaxation is large and degenerate: interior point (then crossover, for a
         // vertex and its reduced costs) beats simplex here.
@@ -507,14 +512,23 @@ impl<'p> Engine<'p> {
         &self,
         goal: Goal,
         start: Option<&[u32]>,
-        lp: &Relaxation,
+        (lp, dominated): (&Relaxation, &[Option<u32>]),
         lp_bound: f64,
         seconds: f64,
     ) -> Option<(Vec<u32>, f64)> {
         let clock = std::time::Instant::now();
         let n = self.sites.len();
         let mut incumbent: Option<(Vec<u32>, f64)> = None;
-        let offer = |posts: Vec<u32>, inc: &mut Option<(Vec<u32>, f64)>| {
+        // A plan's dominated sites give way to the sites that dominate them (no worse).
+        let offer = |mut posts: Vec<u32>, inc: &mut Option<(Vec<u32>, f64)>| {
+            for k in 0..n {
+                if let Some(d) = dominated[k]
+                    && posts[k] > 0
+                {
+                    posts[k] = 0;
+                    posts[d as usize] = posts[d as usize].max(1);
+                }
+            }
             if let Some(v) = self.feasible_value(goal, &posts)
                 && inc.as_ref().is_none_or(|(_, b)| goal.better(v, *b, 0.0))
             {
@@ -570,7 +584,7 @@ impl<'p> Engine<'p> {
     /// Reduced-cost fixing: flipping site k moves the LP value by at least its reduced cost,
     /// so a site whose flip cannot beat `best` (by a whole post when the objective counts
     /// posts) keeps its LP value.
-    fn reduced_cost_fixes(&self, lp: &Relaxation, best: f64, whole: bool) -> Vec<Fix> {
+    fn reduced_cost_fixes(&self, lp: &Relaxation, base: &[Fix], best: f64, whole: bool) -> Vec<Fix> {
         let tol = 1e-7 * lp.value.abs().max(1.0);
         let slack = (lp.value - best).abs();
         let needed = if whole { slack - 1.0 + 1e-6 } else { slack };
@@ -578,7 +592,9 @@ impl<'p> Engine<'p> {
             .iter()
             .enumerate()
             .map(|(k, s)| {
-                if s.lo > 0 || s.extras || lp.reduced[k].abs() <= needed + tol {
+                if base[k] == Fix::Closed {
+                    Fix::Closed
+                } else if s.lo > 0 || s.extras || lp.reduced[k].abs() <= needed + tol {
                     Fix::Free
                 } else if lp.x[k] < 0.5 {
                     Fix::Closed
@@ -587,6 +603,61 @@ impl<'p> Engine<'p> {
                 }
             })
             .collect()
+    }
+
+    /// Dominated sites (Cordeau, Furini & Ljubić 2019; Lv et al. 2025's dominance reduction):
+    /// site j is dominated by site k when k covers every group j covers, costs no more, sits in
+    /// the same département when caps count posts by département, and j has no fixed, previous
+    /// or extra posts. Some optimal plan then opens no dominated site (open k instead of j:
+    /// nothing less is covered, nothing more is spent), so they are closed for the covering
+    /// goals. Each dominated site names a site that dominates it and is not dominated itself
+    /// (the relation is transitive; equal coverings give way to the lowest index). None for
+    /// the p-median (times matter there, not only coverage) or when floors count posts.
+    fn dominated(&self, goal: Goal) -> Vec<Option<u32>> {
+        let n = self.sites.len();
+        let mut out = vec![None; n];
+        if goal == Goal::Median || !self.p.dep_floors.is_empty() {
+            return out;
+        }
+        let mut covers: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (g, group) in self.groups.iter().enumerate() {
+            for &k in &group.sites {
+                covers[k as usize].push(g as u32);
+            }
+        }
+        let caps = !self.p.dep_caps.is_empty();
+        let may_yield = |s: &EngineSite| s.lo == 0 && s.prev == 0 && !s.extras;
+        for j in 0..n {
+            let sj = &self.sites[j];
+            if !may_yield(sj) {
+                continue;
+            }
+            // The group of j that the fewest sites cover: every dominating site covers it.
+            let Some(&rare) = covers[j].iter().min_by_key(|&&g| (self.groups[g as usize].sites.len(), g)) else {
+                continue;
+            };
+            let subset = |k: usize| covers[j].iter().all(|g| covers[k].binary_search(g).is_ok());
+            out[j] = self.groups[rare as usize]
+                .sites
+                .iter()
+                .map(|&k| k as usize)
+                .filter(|&k| {
+                    k != j && (covers[k].len() > covers[j].len() || (covers[k].len() == covers[j].len() && k < j))
+                })
+                .filter(|&k| self.sites[k].cost <= sj.cost && (!caps || self.sites[k].dep == sj.dep))
+                .find(|&k| subset(k))
+                .map(|k| k as u32);
+        }
+        // Follow each chain to a site that is not dominated (strictly larger coverings or lower
+        // indices: no cycle).
+        for j in 0..n {
+            let mut d = out[j];
+            while let Some(k) = d.and_then(|k| out[k as usize]) {
+                d = Some(k);
+            }
+            out[j] = d;
+        }
+        out
     }
 
     fn result(&self, posts: &[u32], objective: f64, bound: f64, fixed_sites: usize, from_mip: bool) -> CoverResult {
