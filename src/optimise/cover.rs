@@ -444,8 +444,10 @@ impl<'p> Engine<'p> {
         // Whole posts: the least cost is a whole number of posts.
         let whole = matches!(goal, Goal::MinCost { .. }) && self.uniform_cost;
         let lp_bound = if whole { (lp.value - 1e-6).ceil() } else { lp.value };
+        // The support's branch and cut gets 70% of the time limit, or what the relaxation left.
+        let support_s = (0.7 * time_limit_s).min(time_limit_s - clock.elapsed().as_secs_f64());
         let Some((mut best, mut best_value)) =
-            self.first_plan(goal, start, (&lp, &dominated), lp_bound, 0.7 * time_limit_s)
+            self.first_plan(goal, start, (&lp, &dominated), lp_bound, support_s.max(1.0))
         else {
             // No plan from the heuristics: the whole MIP must find one.
             let left = (time_limit_s - clock.elapsed().as_secs_f64()).max(1.0);
@@ -488,6 +490,9 @@ impl<'p> Engine<'p> {
         // The relaxation is large and degenerate: interior point (then crossover, for a
         // vertex and its reduced costs) beats simplex here.
         model.set_option("solver", "ipm");
+        for (k, v) in super::lp::expert_options() {
+            model.set_option(k.as_str(), v.as_str());
+        }
         let solved = model.try_solve().map_err(|e| SolveError::Solver(format!("HiGHS LP: {e:?}")))?;
         match solved.status() {
             HighsModelStatus::Optimal => {}

@@ -206,13 +206,8 @@ pub(crate) fn build_model(p: &Problem, posts: Posts<'_>, active: &[Vec<usize>], 
     if matches!(posts, Posts::Relaxed) || p.uniform_weights() {
         model = model.set_option("solver", "ipm");
     }
-    // Expert knob for profiling: MAILLAGE_HIGHS_OPTS="solver=simplex,run_crossover=off".
-    if let Ok(opts) = std::env::var("MAILLAGE_HIGHS_OPTS") {
-        for kv in opts.split(',') {
-            if let Some((k, v)) = kv.split_once('=') {
-                model = model.set_option(k.trim(), v.trim());
-            }
-        }
+    for (k, v) in expert_options() {
+        model = model.set_option(&k, v.as_str());
     }
 
     let mut site_flow: Vec<Expression> = vec![Expression::default(); p.sites.len()];
@@ -320,4 +315,17 @@ fn add_placement_rows(
         model = model.with(e.leq(f64::from(cap)));
     }
     model
+}
+
+/// Expert knob for profiling, read by every `HiGHS` model the optimiser builds:
+/// `MAILLAGE_HIGHS_OPTS="solver=simplex,run_crossover=off"`.
+pub(super) fn expert_options() -> Vec<(String, String)> {
+    std::env::var("MAILLAGE_HIGHS_OPTS")
+        .map(|opts| {
+            opts.split(',')
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
