@@ -80,6 +80,8 @@ pub enum Command {
     /// follow: as many as the money pays for) or, with --objective min-posts,
     /// `--target-coverage 0.90:0.99:0.01`. Builds the instance once and writes frontier.csv
     /// (one row a point), frontier.svg and report.html into --out [default: maillage-frontier].
+    /// A sweep of posts or money runs the greedy once (each point's plan is the one `plan
+    /// --posts N` gives) and gives each point's bound 150 Lagrangian steps (a plan: 300).
     Frontier(Box<PlanArgs>),
 
     /// Solve the plan again under perturbed assumptions: which measures and posts hold.
