@@ -86,8 +86,8 @@ pub fn frontier(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     let data = load_dataset(files)?;
     let inst = build_instance(files, &data, &base, &origin, &progress)?;
     let mut rows = Vec::new();
-    // The points share one greedy and start their bounds where the last one ended: the sweep
-    // goes from its smallest point to its largest.
+    // The points of a posts or budget sweep share one greedy run (optimise::Sweep), taken from
+    // the smallest point to the largest, whose problem is built first (and serves its point).
     let largest = match (swept, points.last()) {
         (Swept::Posts | Swept::Budget, Some(spec)) => Some(plan_problem(&inst, spec)?),
         _ => None,
@@ -99,13 +99,20 @@ pub fn frontier(files: &DataFiles, args: &PlanArgs) -> Result<()> {
     for (i, (spec, &x)) in points.iter().zip(&values).enumerate() {
         progress.set_message(format!("point {}/{} ({})", i + 1, points.len(), label(swept, x)));
         let clock = Instant::now();
-        let problem = plan_problem(&inst, spec).with_context(|| format!("point {}", label(swept, x)))?;
+        let built;
+        let problem = match &largest {
+            Some(p) if i + 1 == points.len() => p,
+            _ => {
+                built = plan_problem(&inst, spec).with_context(|| format!("point {}", label(swept, x)))?;
+                &built
+            }
+        };
         let plan = match sweep.as_mut() {
-            Some(sweep) => sweep.solve(&problem, spec.solver),
-            None => optimise::solve(&problem, spec.solver),
+            Some(sweep) => sweep.solve(problem, spec.solver),
+            None => optimise::solve(problem, spec.solver),
         }
         .with_context(|| format!("point {}", label(swept, x)))?;
-        rows.push(point(x, &problem, &plan, spec.travel.bound_min, clock.elapsed().as_secs_f64()));
+        rows.push(point(x, problem, &plan, spec.travel.bound_min, clock.elapsed().as_secs_f64()));
     }
     progress.finish_and_clear();
     let mut set = OutputSet::new(&out, FRONTIER_SET)?;

@@ -624,12 +624,7 @@ impl<'p> Engine<'p> {
         if goal == Goal::Median || !self.p.dep_floors.is_empty() {
             return out;
         }
-        let mut covers: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for (g, group) in self.groups.iter().enumerate() {
-            for &k in &group.sites {
-                covers[k as usize].push(g as u32);
-            }
-        }
+        let covers = self.groups_by_site();
         let caps = !self.p.dep_caps.is_empty();
         let may_yield = |s: &EngineSite| s.lo == 0 && s.prev == 0 && !s.extras;
         for j in 0..n {
@@ -663,6 +658,17 @@ impl<'p> Engine<'p> {
             out[j] = d;
         }
         out
+    }
+
+    /// The groups each engine site covers, in increasing order.
+    fn groups_by_site(&self) -> Vec<Vec<u32>> {
+        let mut by_site: Vec<Vec<u32>> = vec![Vec::new(); self.sites.len()];
+        for (g, group) in self.groups.iter().enumerate() {
+            for &k in &group.sites {
+                by_site[k as usize].push(g as u32);
+            }
+        }
+        by_site
     }
 
     fn result(&self, posts: &[u32], objective: f64, bound: f64, fixed_sites: usize, from_mip: bool) -> CoverResult {
@@ -822,12 +828,7 @@ impl Engine<'_> {
     /// every site the target can do without, the least seeded first.
     fn greedy_cover(&self, need: f64, seed: &[f64], threshold: f64) -> Vec<u32> {
         let n = self.sites.len();
-        let mut by_site: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for (g, group) in self.groups.iter().enumerate() {
-            for &k in &group.sites {
-                by_site[k as usize].push(g as u32);
-            }
-        }
+        let by_site = self.groups_by_site();
         let mut count = vec![0u32; self.groups.len()];
         let mut posts = vec![0u32; n];
         let mut covered = 0.0;

@@ -189,7 +189,7 @@ const SITE_BATCH: usize = 512;
 /// as with every post valued: the lazy valuation saves work, not precision.
 fn site_values(p: &Problem, sorted: &SortedSites) -> Vec<Vec<f64>> {
     let full = |j: usize| site_increments(p, sorted, j, site_room(p, j), |_, _, _| {});
-    let posts = match budget_posts(p) {
+    let posts = match p.budget_posts() {
         Some(posts)
             if p.dep_floors.is_empty() && p.dep_caps.is_empty() && p.sites.iter().all(|s| s.fixed_posts == 0) =>
         {
@@ -253,14 +253,6 @@ fn first_post(p: &Problem, sorted: &SortedSites, j: usize) -> f64 {
 /// The `n`-th largest of `values` (reordered), or 0 if there are no more than `n` of them.
 fn nth_best(values: &mut [f64], n: usize) -> f64 {
     if values.len() > n && n > 0 { *values.select_nth_unstable_by(n - 1, |a, b| b.total_cmp(a)).1 } else { 0.0 }
-}
-
-/// With one cost for every post, the posts the placement may take: the posts limit or the
-/// whole posts the budget pays, floor(B / c), whichever is lower. `None` with several costs.
-fn budget_posts(p: &Problem) -> Option<u32> {
-    let cost0 = p.sites.first().map_or(1.0, |s| s.cost_eur);
-    let uniform = p.sites.iter().all(|s| (s.cost_eur - cost0).abs() <= 1e-9 * cost0);
-    uniform.then(|| p.posts.min(((p.budget_eur / cost0) * (1.0 + 1e-12)).floor() as u32))
 }
 
 /// Posts site `j` may hold at most (its fixed posts count even above its maximum).
@@ -381,7 +373,7 @@ pub(crate) fn knapsack(
 /// `β B + max Σ_j Σ_k (increments[j][k] − β c_j)`, an upper bound for every β ≥ 0 and convex
 /// in β, is minimised on a golden section.
 fn place(p: &Problem, increments: &[Vec<f64>]) -> (f64, Vec<u32>) {
-    if let Some(posts) = budget_posts(p) {
+    if let Some(posts) = p.budget_posts() {
         return place_greedy(p, increments, |_| 0.0, posts);
     }
     let eval = |beta: f64| {

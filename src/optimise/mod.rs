@@ -145,7 +145,7 @@ impl<'p> Sweep<'p> {
     /// # Errors
     /// [`SolveError::Infeasible`] when the floors cannot be met.
     pub fn new(largest: &'p Problem) -> Result<Self, SolveError> {
-        let shared = !largest.objective.is_covering() && largest.previous.is_none() && uniform_cost(largest).is_some();
+        let shared = !largest.objective.is_covering() && largest.previous.is_none() && largest.budget_posts().is_some();
         let greedy = if shared { Some(greedy::GreedyRun::new(largest)?) } else { None };
         Ok(Self { greedy })
     }
@@ -162,17 +162,10 @@ impl<'p> Sweep<'p> {
     /// The greedy plan of `p` from the shared run, if it can give it (one cost per post, at
     /// least as many posts as the run has placed).
     fn greedy_plan(&mut self, p: &Problem) -> Option<greedy::GreedyPlan> {
-        let cost = uniform_cost(p)?;
+        let posts = p.budget_posts()?;
         let run = self.greedy.as_mut()?;
-        let posts = p.posts.min(((p.budget_eur / cost) * (1.0 + 1e-12)).floor() as u32);
         (p.previous.is_none() && posts >= run.placed()).then(|| run.advance_to(posts))
     }
-}
-
-/// The cost of a post when every site's is the same.
-fn uniform_cost(p: &Problem) -> Option<f64> {
-    let first = p.sites.first().map_or(1.0, |s| s.cost_eur);
-    p.sites.iter().all(|s| (s.cost_eur - first).abs() <= 1e-9 * first.abs()).then_some(first)
 }
 
 fn solve_point(p: &Problem, method: Method, mut sweep: Option<&mut Sweep>) -> Result<Plan, SolveError> {

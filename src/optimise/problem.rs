@@ -201,6 +201,15 @@ impl Problem {
         self.pairs.first().is_some_and(|first| self.pairs.iter().all(|q| (q.weight - first.weight).abs() <= 1e-12))
     }
 
+    /// With one cost for every post, the posts a plan may take: the posts limit or the whole
+    /// posts the budget pays, floor(B / c), whichever is lower. `None` with several costs.
+    #[must_use]
+    pub fn budget_posts(&self) -> Option<u32> {
+        let cost0 = self.sites.first().map_or(1.0, |s| s.cost_eur);
+        let uniform = self.sites.iter().all(|s| (s.cost_eur - cost0).abs() <= 1e-9 * cost0);
+        uniform.then(|| self.posts.min(((self.budget_eur / cost0) * (1.0 + 1e-12)).floor() as u32))
+    }
+
     /// Segments in force (a single linear piece when diminishing returns are off).
     #[must_use]
     pub fn segments(&self) -> Vec<Segment> {
